@@ -1,0 +1,39 @@
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// Shown in place of a page whose data could not be loaded. On the server it also sets the
+/// HTTP status (404 for an unknown committee, plan or action), which is why those routes
+/// render in async mode: the status is known before the first byte is sent.
+#[component]
+pub fn ErrorPage(error: AppError) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(error.status());
+    }
+    let (heading, hint) = match &error {
+        AppError::NotFound(_) => (
+            "Page not found",
+            "The address may be mistyped, or the plan may not be published yet.",
+        ),
+        AppError::Forbidden | AppError::Unauthorized => ("Not available", "You may need to sign in with another account."),
+        _ => ("Something went wrong", "Please try again in a moment."),
+    };
+    view! {
+        <Title text=heading/>
+        <section class="error-page" aria-labelledby="error-heading">
+            <h1 id="error-heading">{heading}</h1>
+            <p class="lead">{error.to_string()}</p>
+            <p>{hint}</p>
+            <p>"You can go to the " <a href="/">"Forth Valley overview"</a>
+               ", which lists every committee's published plans, or to the "
+               <a href="/protocols">"shared protocols"</a> "."</p>
+        </section>
+    }
+}
+
+/// The page for an address that matches no route.
+#[component]
+pub fn NotFound() -> impl IntoView {
+    view! { <ErrorPage error=AppError::not_found("a page at this address")/> }
+}

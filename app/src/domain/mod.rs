@@ -1,0 +1,11 @@
+//! Types and rules both the server and the browser use.
+
+pub mod dates;
+pub mod filter;
+pub mod leads;
+pub mod numbering;
+#[cfg(feature = "ssr")]
+pub mod plan_csv;
+pub mod slug;
+pub mod status;
+pub mod views;

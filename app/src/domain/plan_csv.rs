@@ -1,0 +1,505 @@
+//! The one CSV format for a plan, used for import and export (RFC 4180, UTF-8, one row per
+//! action). Import validates every row before anything is saved and reports each problem with
+//! its row, column and reason; export writes the canonical form, so export → import → export
+//! gives identical bytes.
+
+use crate::domain::numbering::{parse_outcome_number, ObjectiveNumber};
+use crate::domain::status::Status;
+use crate::domain::views::PlanView;
+use std::fmt;
+
+pub const COLUMNS: [&str; 11] = [
+    "priority",
+    "outcome_number",
+    "outcome",
+    "objective_number",
+    "objective",
+    "action",
+    "lead",
+    "timescale",
+    "evidence",
+    "progress",
+    "status",
+];
+
+/// Longest text accepted in one cell; longer is almost certainly a broken file.
+const MAX_CELL_CHARS: usize = 10_000;
+const MAX_ROWS: usize = 5_000;
+
+/// One row of the format, as text.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PlanCsvRow {
+    pub priority: String,
+    pub outcome_number: String,
+    pub outcome: String,
+    pub objective_number: String,
+    pub objective: String,
+    pub action: String,
+    pub lead: String,
+    pub timescale: String,
+    pub evidence: String,
+    pub progress: String,
+    pub status: String,
+}
+
+impl PlanCsvRow {
+    fn cells(&self) -> [&str; 11] {
+        [
+            &self.priority,
+            &self.outcome_number,
+            &self.outcome,
+            &self.objective_number,
+            &self.objective,
+            &self.action,
+            &self.lead,
+            &self.timescale,
+            &self.evidence,
+            &self.progress,
+            &self.status,
+        ]
+    }
+
+    fn from_cells(cells: Vec<String>) -> Self {
+        let mut it = cells.into_iter();
+        let mut next = || it.next().unwrap_or_default();
+        PlanCsvRow {
+            priority: next(),
+            outcome_number: next(),
+            outcome: next(),
+            objective_number: next(),
+            objective: next(),
+            action: next(),
+            lead: next(),
+            timescale: next(),
+            evidence: next(),
+            progress: next(),
+            status: next(),
+        }
+    }
+}
+
+/// A problem with the file: where it is and what to do about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CsvProblem {
+    /// The spreadsheet row: the header is row 1, the first action row 2. 0 for the whole file.
+    pub row: usize,
+    pub column: Option<&'static str>,
+    pub message: String,
+}
+
+impl fmt::Display for CsvProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.row, self.column) {
+            (0, _) => write!(f, "{}", self.message),
+            (row, Some(column)) => write!(f, "row {row}, column {column}: {}", self.message),
+            (row, None) => write!(f, "row {row}: {}", self.message),
+        }
+    }
+}
+
+/// A validated plan, shaped as the tree it will be stored as.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PlanImport {
+    pub priorities: Vec<ImportPriority>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportPriority {
+    pub title: String,
+    pub outcomes: Vec<ImportOutcome>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportOutcome {
+    pub number: u32,
+    pub title: String,
+    pub objectives: Vec<ImportObjective>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportObjective {
+    pub number: ObjectiveNumber,
+    pub title: String,
+    pub actions: Vec<ImportAction>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportAction {
+    pub description: String,
+    pub lead: String,
+    pub timescale: String,
+    pub evidence: String,
+    pub progress: String,
+    pub status: Option<Status>,
+}
+
+impl PlanImport {
+    pub fn action_count(&self) -> usize {
+        self.priorities
+            .iter()
+            .flat_map(|p| &p.outcomes)
+            .flat_map(|o| &o.objectives)
+            .map(|o| o.actions.len())
+            .sum()
+    }
+
+    /// The rows that describe this plan, in order (stored plans export through
+    /// [`rows_from_view`]).
+    #[cfg(test)]
+    pub fn rows(&self) -> Vec<PlanCsvRow> {
+        let mut rows = Vec::new();
+        for priority in &self.priorities {
+            for outcome in &priority.outcomes {
+                for objective in &outcome.objectives {
+                    for action in &objective.actions {
+                        rows.push(PlanCsvRow {
+                            priority: priority.title.clone(),
+                            outcome_number: outcome.number.to_string(),
+                            outcome: outcome.title.clone(),
+                            objective_number: objective.number.to_string(),
+                            objective: objective.title.clone(),
+                            action: action.description.clone(),
+                            lead: action.lead.clone(),
+                            timescale: action.timescale.clone(),
+                            evidence: action.evidence.clone(),
+                            progress: action.progress.clone(),
+                            status: action.status.map(|s| s.code().to_owned()).unwrap_or_default(),
+                        });
+                    }
+                }
+            }
+        }
+        rows
+    }
+}
+
+/// The rows of a stored plan, in plan order. The original timescale is exported (a revised
+/// one is part of the action's history, not of the plan as written).
+pub fn rows_from_view(plan: &PlanView) -> Vec<PlanCsvRow> {
+    let mut rows = Vec::new();
+    for priority in &plan.priorities {
+        for outcome in &priority.outcomes {
+            for objective in &outcome.objectives {
+                for action in &objective.actions {
+                    rows.push(PlanCsvRow {
+                        priority: priority.title.clone(),
+                        outcome_number: outcome.number.to_string(),
+                        outcome: outcome.title.clone(),
+                        objective_number: objective.number.to_string(),
+                        objective: objective.title.clone(),
+                        action: action.description.clone(),
+                        lead: action.lead.clone(),
+                        timescale: action.timescale.clone(),
+                        evidence: action.evidence.clone(),
+                        progress: action.progress.clone(),
+                        status: action.status.map(|s| s.code().to_owned()).unwrap_or_default(),
+                    });
+                }
+            }
+        }
+    }
+    rows
+}
+
+/// Writes rows in the canonical form: header first, CRLF line ends, quotes only where needed.
+pub fn write_csv(rows: &[PlanCsvRow]) -> String {
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .quote_style(csv::QuoteStyle::Necessary)
+        .from_writer(Vec::new());
+    // Writing into memory cannot fail.
+    writer.write_record(COLUMNS).expect("write to memory");
+    for row in rows {
+        writer.write_record(row.cells()).expect("write to memory");
+    }
+    let bytes = writer.into_inner().expect("flush to memory");
+    String::from_utf8(bytes).expect("cells are UTF-8")
+}
+
+/// Reads and validates a whole file. Either every row is good and the plan comes back, or
+/// every problem found comes back and nothing should be saved.
+pub fn parse_plan_csv(bytes: &[u8]) -> Result<PlanImport, Vec<CsvProblem>> {
+    let whole_file = |message: String| vec![CsvProblem { row: 0, column: None, message }];
+    let text = std::str::from_utf8(bytes)
+        .map_err(|e| whole_file(format!("the file is not UTF-8 text (first bad byte at position {})", e.valid_up_to())))?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err(whole_file("the file is empty: it needs the header row and one row per action".into()));
+    }
+
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut problems = Vec::new();
+    let mut rows: Vec<(usize, PlanCsvRow)> = Vec::new();
+
+    for (index, record) in reader.records().enumerate() {
+        let row = index + 1;
+        let record = match record {
+            Ok(record) => record,
+            Err(e) => {
+                problems.push(CsvProblem { row, column: None, message: format!("cannot be read as CSV ({e})") });
+                break;
+            }
+        };
+        if row == 1 {
+            let header: Vec<&str> = record.iter().map(str::trim).collect();
+            if header != COLUMNS {
+                return Err(vec![CsvProblem {
+                    row: 1,
+                    column: None,
+                    message: format!("the header must be exactly: {}", COLUMNS.join(",")),
+                }]);
+            }
+            continue;
+        }
+        if record.iter().all(|cell| cell.trim().is_empty()) {
+            continue; // Spreadsheets leave blank rows at the end; they carry nothing.
+        }
+        if record.len() != COLUMNS.len() {
+            problems.push(CsvProblem {
+                row,
+                column: None,
+                message: format!("has {} columns; every row needs the {} columns of the header", record.len(), COLUMNS.len()),
+            });
+            continue;
+        }
+        if rows.len() == MAX_ROWS {
+            problems.push(CsvProblem { row, column: None, message: format!("a plan holds at most {MAX_ROWS} actions") });
+            break;
+        }
+        let cells: Vec<String> = record.iter().map(clean_cell).collect();
+        for (column, cell) in COLUMNS.iter().zip(&cells) {
+            if cell.chars().count() > MAX_CELL_CHARS {
+                problems.push(CsvProblem {
+                    row,
+                    column: Some(column),
+                    message: format!("is longer than {MAX_CELL_CHARS} characters"),
+                });
+            }
+        }
+        rows.push((row, PlanCsvRow::from_cells(cells)));
+    }
+
+    let plan = build_tree(&rows, &mut problems);
+    if rows.is_empty() && problems.is_empty() {
+        problems.push(CsvProblem { row: 0, column: None, message: "the file has a header but no actions".into() });
+    }
+    if problems.is_empty() {
+        Ok(plan)
+    } else {
+        Err(problems)
+    }
+}
+
+/// Trims the cell and normalises line ends inside it, so stored text is canonical.
+fn clean_cell(cell: &str) -> String {
+    let unified = cell.replace("\r\n", "\n").replace('\r', "\n");
+    let lines: Vec<&str> = unified.split('\n').map(str::trim_end).collect();
+    lines.join("\n").trim().to_owned()
+}
+
+fn build_tree(rows: &[(usize, PlanCsvRow)], problems: &mut Vec<CsvProblem>) -> PlanImport {
+    let mut plan = PlanImport::default();
+    // Numbers already closed off, to catch a group that reappears after another started.
+    let mut seen_priorities: Vec<String> = Vec::new();
+    let mut seen_outcomes: Vec<u32> = Vec::new();
+    let mut seen_objectives: Vec<ObjectiveNumber> = Vec::new();
+
+    for (row, cells) in rows {
+        let row = *row;
+        let mut problem = |column: &'static str, message: String| {
+            problems.push(CsvProblem { row, column: Some(column), message });
+        };
+
+        if cells.priority.is_empty() {
+            problem("priority", "is empty: name the strategic priority".into());
+        }
+        let outcome_number = parse_outcome_number(&cells.outcome_number).map_err(|m| problem("outcome_number", m)).ok();
+        let objective_number = outcome_number.and_then(|outcome| {
+            ObjectiveNumber::parse_under(&cells.objective_number, outcome)
+                .map_err(|m| problem("objective_number", m))
+                .ok()
+        });
+        if outcome_number.is_none() && ObjectiveNumber::parse(&cells.objective_number).is_err() {
+            problem("objective_number", format!("\"{}\" is not an objective number: write it as outcome.number, e.g. 1.2", cells.objective_number));
+        }
+        if cells.objective.is_empty() {
+            problem("objective", "is empty: every objective needs its text".into());
+        }
+        if cells.action.is_empty() {
+            problem("action", "is empty: say what is going to be done".into());
+        }
+        let status = Status::parse_optional(&cells.status).map_err(|m| problem("status", m)).ok();
+
+        let (Some(outcome_number), Some(objective_number), Some(status)) = (outcome_number, objective_number, status) else {
+            continue;
+        };
+        if cells.priority.is_empty() || cells.objective.is_empty() || cells.action.is_empty() {
+            continue;
+        }
+
+        // Priority: continue the current one or open a new one.
+        let continues_priority = plan.priorities.last().is_some_and(|p| p.title == cells.priority);
+        if !continues_priority {
+            if seen_priorities.contains(&cells.priority) {
+                problem("priority", format!("\"{}\" appeared earlier: keep each priority's rows together", cells.priority));
+                continue;
+            }
+            seen_priorities.push(cells.priority.clone());
+            plan.priorities.push(ImportPriority { title: cells.priority.clone(), outcomes: Vec::new() });
+        }
+        let priority = plan.priorities.last_mut().expect("just ensured");
+
+        let continues_outcome = priority.outcomes.last().is_some_and(|o| o.number == outcome_number);
+        if continues_outcome {
+            let outcome = priority.outcomes.last().expect("just checked");
+            if outcome.title != cells.outcome {
+                problem("outcome", format!("differs from the text given for outcome {outcome_number} on an earlier row"));
+                continue;
+            }
+        } else {
+            if seen_outcomes.contains(&outcome_number) {
+                problem("outcome_number", format!("outcome {outcome_number} appeared earlier: keep each outcome's rows together, under one priority"));
+                continue;
+            }
+            seen_outcomes.push(outcome_number);
+            priority.outcomes.push(ImportOutcome { number: outcome_number, title: cells.outcome.clone(), objectives: Vec::new() });
+        }
+        let outcome = priority.outcomes.last_mut().expect("just ensured");
+
+        let continues_objective = outcome.objectives.last().is_some_and(|o| o.number == objective_number);
+        if continues_objective {
+            let objective = outcome.objectives.last().expect("just checked");
+            if objective.title != cells.objective {
+                problem("objective", format!("differs from the text given for objective {objective_number} on an earlier row"));
+                continue;
+            }
+        } else {
+            if seen_objectives.contains(&objective_number) {
+                problem("objective_number", format!("objective {objective_number} appeared earlier: keep each objective's rows together"));
+                continue;
+            }
+            seen_objectives.push(objective_number);
+            outcome.objectives.push(ImportObjective { number: objective_number, title: cells.objective.clone(), actions: Vec::new() });
+        }
+        let objective = outcome.objectives.last_mut().expect("just ensured");
+        objective.actions.push(ImportAction {
+            description: cells.action.clone(),
+            lead: cells.lead.clone(),
+            timescale: cells.timescale.clone(),
+            evidence: cells.evidence.clone(),
+            progress: cells.progress.clone(),
+            status,
+        });
+    }
+    plan
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEADER: &str = "priority,outcome_number,outcome,objective_number,objective,action,lead,timescale,evidence,progress,status\n";
+
+    fn csv(rows: &[&str]) -> Vec<u8> {
+        let mut text = HEADER.to_owned();
+        for row in rows {
+            text.push_str(row);
+            text.push('\n');
+        }
+        text.into_bytes()
+    }
+
+    fn problems(bytes: &[u8]) -> Vec<String> {
+        parse_plan_csv(bytes).unwrap_err().iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn a_good_file_becomes_a_tree_in_source_order() {
+        let plan = parse_plan_csv(&csv(&[
+            "Leadership,1,,1.1,Members know their role,Induction,\"Chair, Lead Officer\",As required,,Ongoing,",
+            "Leadership,1,,1.1,Members know their role,Development day,Chair,Annually,,Complete,P",
+            "Leadership,1,,1.2,Plans are delivered,Produce a plan,Lead Officer,2024,,,G",
+            "Improvement,2,Processes support improvement,2.1,Robust systems,Audit,QA subgroup,March 2024,Report,,A",
+        ]))
+        .unwrap();
+        assert_eq!(plan.priorities.len(), 2);
+        assert_eq!(plan.priorities[0].outcomes[0].objectives.len(), 2);
+        assert_eq!(plan.priorities[0].outcomes[0].objectives[0].actions[1].status, Some(Status::Complete));
+        assert_eq!(plan.priorities[0].outcomes[0].objectives[0].actions[0].lead, "Chair, Lead Officer");
+        assert_eq!(plan.priorities[1].outcomes[0].title, "Processes support improvement");
+        assert_eq!(plan.action_count(), 4);
+    }
+
+    #[test]
+    fn export_then_import_then_export_gives_identical_bytes() {
+        let plan = parse_plan_csv(&csv(&[
+            "P,1,,1.1,Obj,\"A list:\n- one, two\n- \"\"three\"\"\",Lead,Ongoing,,As required,",
+            "P,1,,1.1,Obj,Second,Lead,Ongoing,\"x,y\",,R",
+        ]))
+        .unwrap();
+        let first = write_csv(&plan.rows());
+        let second = write_csv(&parse_plan_csv(first.as_bytes()).unwrap().rows());
+        assert_eq!(first, second);
+        assert!(first.starts_with("priority,outcome_number,"));
+        assert!(first.contains("\r\n"), "RFC 4180 line ends");
+        assert!(first.contains("\"A list:\n- one, two\n- \"\"three\"\"\""));
+    }
+
+    #[test]
+    fn a_wrong_header_is_refused_before_anything_else() {
+        let err = problems(b"priority,outcome,objective\nP,1,1.1\n");
+        assert_eq!(err, vec!["row 1: the header must be exactly: priority,outcome_number,outcome,objective_number,objective,action,lead,timescale,evidence,progress,status"]);
+    }
+
+    #[test]
+    fn every_bad_row_is_reported_with_row_column_and_reason() {
+        let err = problems(&csv(&[
+            "P,1,,1.1,Obj,Good action,Lead,,,,",
+            "P,1,,2.1,Obj,Action under the wrong outcome,Lead,,,,",
+            "P,x,,1.2,Obj,Bad outcome number,Lead,,,,",
+            "P,1,,1.3,Obj,,Lead,,,,",
+            "P,1,,1.4,Obj,Bad status,Lead,,,,Purple",
+            "P,1,,1.5,Obj,Too few columns",
+        ]));
+        assert!(err.iter().any(|e| e.starts_with("row 3, column objective_number: objective 2.1 does not belong to outcome 1")), "{err:?}");
+        assert!(err.iter().any(|e| e.starts_with("row 4, column outcome_number: \"x\" is not an outcome number")), "{err:?}");
+        assert!(err.iter().any(|e| e.starts_with("row 5, column action: is empty")), "{err:?}");
+        assert!(err.iter().any(|e| e.starts_with("row 6, column status: \"Purple\" is not a status")), "{err:?}");
+        assert!(err.iter().any(|e| e.starts_with("row 7: has 6 columns")), "{err:?}");
+        assert!(!err.iter().any(|e| e.starts_with("row 2")), "{err:?}");
+    }
+
+    #[test]
+    fn groups_must_stay_together_and_agree_on_their_text() {
+        let err = problems(&csv(&[
+            "P,1,First,1.1,Obj,A,L,,,,",
+            "P,1,Other text,1.1,Obj,B,L,,,,",
+            "P,2,,2.1,Obj,C,L,,,,",
+            "P,1,First,1.2,Obj,D,L,,,,",
+            "P,2,,2.1,Changed objective,E,L,,,,",
+        ]));
+        assert!(err.iter().any(|e| e.starts_with("row 3, column outcome: differs")), "{err:?}");
+        assert!(err.iter().any(|e| e.starts_with("row 5, column outcome_number: outcome 1 appeared earlier")), "{err:?}");
+        assert!(err.iter().any(|e| e.starts_with("row 6, column objective: differs")), "{err:?}");
+    }
+
+    #[test]
+    fn empty_and_non_utf8_files_are_refused() {
+        assert_eq!(problems(b""), vec!["the file is empty: it needs the header row and one row per action"]);
+        assert_eq!(problems(HEADER.as_bytes()), vec!["the file has a header but no actions"]);
+        assert!(problems(b"\xff\xfe").iter().any(|e| e.contains("not UTF-8")));
+    }
+
+    #[test]
+    fn cells_are_trimmed_and_line_ends_normalised() {
+        let plan = parse_plan_csv("\u{feff}priority,outcome_number,outcome,objective_number,objective,action,lead,timescale,evidence,progress,status\r\n P ,1,,1.1, Obj ,\"one  \r\ntwo\",L,,,, \r\n".as_bytes()).unwrap();
+        let objective = &plan.priorities[0].outcomes[0].objectives[0];
+        assert_eq!(plan.priorities[0].title, "P");
+        assert_eq!(objective.title, "Obj");
+        assert_eq!(objective.actions[0].description, "one\ntwo");
+        assert_eq!(objective.actions[0].status, None);
+    }
+}

@@ -1,0 +1,292 @@
+//! What the server sends to pages: read models shaped for rendering, shared by both sides.
+
+use crate::domain::numbering::ObjectiveNumber;
+use crate::domain::status::{Status, StatusCounts};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// A link to a subgroup.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SubgroupRef {
+    pub slug: String,
+    pub name: String,
+    pub short_name: String,
+}
+
+/// A link to a committee.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CommitteeRef {
+    pub slug: String,
+    pub name: String,
+    pub short_name: String,
+}
+
+// ---- Forth Valley overview ----
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Overview {
+    pub region_name: String,
+    pub committees: Vec<CommitteeSummary>,
+    pub subgroups: Vec<SubgroupSummary>,
+    pub protocols: Vec<ProtocolSummary>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CommitteeSummary {
+    pub slug: String,
+    pub name: String,
+    pub short_name: String,
+    pub council_areas: Vec<String>,
+    pub cog_name: String,
+    pub is_sample: bool,
+    pub plans: Vec<PlanSummary>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanSummary {
+    pub slug: String,
+    pub title: String,
+    /// draft, published or archived.
+    pub state: String,
+    pub is_sample: bool,
+    /// ISO date of the latest review, if any.
+    pub last_reviewed_on: Option<String>,
+    pub counts: StatusCounts,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SubgroupSummary {
+    pub slug: String,
+    pub name: String,
+    pub scope: String,
+    pub committees: Vec<CommitteeRef>,
+    /// Shared actions this subgroup owns.
+    pub shared_actions: u32,
+    /// Actions anywhere whose lead names this subgroup.
+    pub led_actions: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProtocolSummary {
+    pub slug: String,
+    pub title: String,
+    pub current_version: Option<String>,
+    pub review_due_on: Option<String>,
+    pub review_overdue: bool,
+    pub ratified: u32,
+    pub pending: u32,
+    pub declined: u32,
+}
+
+// ---- Committee ----
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CommitteePage {
+    pub committee: CommitteeSummary,
+    pub region_name: String,
+    pub subgroups: Vec<SubgroupRef>,
+}
+
+// ---- Plan ----
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanView {
+    pub committee: CommitteeRef,
+    pub committee_is_sample: bool,
+    pub slug: String,
+    pub title: String,
+    pub state: String,
+    pub is_sample: bool,
+    pub reviews: Vec<ReviewView>,
+    pub priorities: Vec<PriorityView>,
+    /// Every subgroup that owns or leads an action in this plan, for the filter.
+    pub subgroups: Vec<SubgroupRef>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReviewView {
+    /// ISO date.
+    pub reviewed_on: String,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PriorityView {
+    pub position: u32,
+    pub title: String,
+    pub outcomes: Vec<OutcomeView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutcomeView {
+    pub number: u32,
+    pub title: String,
+    pub objectives: Vec<ObjectiveView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ObjectiveView {
+    pub number: ObjectiveNumber,
+    pub title: String,
+    pub actions: Vec<ActionRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ActionRow {
+    pub id: Uuid,
+    /// The plan's own reference, e.g. "3.1.2".
+    pub reference: String,
+    pub description: String,
+    pub lead: String,
+    pub timescale: String,
+    pub revised_timescale: Option<String>,
+    pub evidence: String,
+    pub progress: String,
+    pub status: Option<Status>,
+    /// Set when a Forth Valley subgroup owns this action and the plan adopts it.
+    pub owner_subgroup: Option<SubgroupRef>,
+    /// Subgroups named in the lead.
+    pub lead_subgroups: Vec<SubgroupRef>,
+    pub local_note: String,
+}
+
+impl PlanView {
+    pub fn actions(&self) -> impl Iterator<Item = &ActionRow> {
+        self.priorities
+            .iter()
+            .flat_map(|p| &p.outcomes)
+            .flat_map(|o| &o.objectives)
+            .flat_map(|o| &o.actions)
+    }
+
+    pub fn counts(&self) -> StatusCounts {
+        let mut counts = StatusCounts::default();
+        for action in self.actions() {
+            counts.add(action.status);
+        }
+        counts
+    }
+}
+
+impl ActionRow {
+    /// Every subgroup this action belongs to: its owner and those its lead names.
+    pub fn subgroups(&self) -> impl Iterator<Item = &SubgroupRef> {
+        self.owner_subgroup.iter().chain(self.lead_subgroups.iter())
+    }
+}
+
+// ---- One action ----
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ActionDetail {
+    pub committee: CommitteeRef,
+    pub plan_slug: String,
+    pub plan_title: String,
+    pub priority: String,
+    pub outcome_number: u32,
+    pub outcome: String,
+    pub objective_number: ObjectiveNumber,
+    pub objective: String,
+    pub row: ActionRow,
+    pub version: i32,
+    pub history: Vec<StatusUpdateView>,
+    /// For a shared action: every plan that adopts it, this one included.
+    pub adoptions: Vec<AdoptionView>,
+    pub protocols: Vec<ProtocolRef>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StatusUpdateView {
+    /// RFC 3339 timestamp.
+    pub at: String,
+    pub by: Option<String>,
+    pub from_status: Option<Status>,
+    pub to_status: Option<Status>,
+    pub progress: String,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AdoptionView {
+    pub committee: CommitteeRef,
+    pub plan_slug: String,
+    pub plan_title: String,
+    pub reference: String,
+    pub objective: String,
+    pub local_note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProtocolRef {
+    pub slug: String,
+    pub title: String,
+}
+
+// ---- Subgroup ----
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SubgroupPage {
+    pub slug: String,
+    pub name: String,
+    pub scope: String,
+    pub region_name: String,
+    pub committees: Vec<CommitteeRef>,
+    pub shared_actions: Vec<SharedActionView>,
+    /// Committee-owned actions whose lead names this subgroup, plan by plan.
+    pub led_actions: Vec<LedActionView>,
+    pub protocols: Vec<ProtocolRef>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SharedActionView {
+    pub id: Uuid,
+    pub description: String,
+    pub lead: String,
+    pub timescale: String,
+    pub progress: String,
+    pub status: Option<Status>,
+    pub adoptions: Vec<AdoptionView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LedActionView {
+    pub id: Uuid,
+    pub committee: CommitteeRef,
+    pub plan_slug: String,
+    pub reference: String,
+    pub description: String,
+    pub status: Option<Status>,
+}
+
+// ---- Protocols ----
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProtocolRegister {
+    pub region_name: String,
+    pub committees: Vec<CommitteeRef>,
+    pub protocols: Vec<ProtocolEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProtocolEntry {
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    pub owner: Option<SubgroupRef>,
+    pub current_version: Option<String>,
+    pub document_url: Option<String>,
+    pub effective_on: Option<String>,
+    pub review_due_on: Option<String>,
+    pub review_overdue: bool,
+    /// One entry per committee of the register, in the register's committee order.
+    pub ratifications: Vec<RatificationView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RatificationView {
+    pub committee_slug: String,
+    /// pending, ratified, declined, or "n/a" when the committee does not take part.
+    pub state: String,
+    pub decided_on: Option<String>,
+    pub reason: Option<String>,
+}

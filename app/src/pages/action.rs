@@ -1,0 +1,141 @@
+use crate::api::actions::get_action;
+use crate::components::error_page::ErrorPage;
+use crate::components::layout::{Breadcrumbs, Multiline};
+use crate::components::status::StatusBadge;
+use crate::domain::dates::long_date;
+use crate::domain::status::status_label;
+use crate::domain::views::ActionDetail;
+use crate::pages::{action_href, param, plan_href};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+/// `/committees/{committee}/plans/{plan}/actions/{action}`: one action, everything about it.
+#[component]
+pub fn ActionPage() -> impl IntoView {
+    let params = use_params_map();
+    let detail = Resource::new(
+        move || {
+            let p = params.read();
+            (param(&p, "committee"), param(&p, "plan"), param(&p, "action"))
+        },
+        |(committee, plan, action)| get_action(committee, plan, action),
+    );
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading the action…"</p> }>
+            {move || Suspend::new(async move {
+                match detail.await {
+                    Ok(detail) => view! { <ActionBody detail/> }.into_any(),
+                    Err(error) => view! { <ErrorPage error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ActionBody(detail: ActionDetail) -> impl IntoView {
+    let row = detail.row;
+    let plan_link = plan_href(&detail.committee.slug, &detail.plan_slug);
+    let title = format!("Action {} – {}", row.reference, detail.plan_title);
+    let history = if detail.history.is_empty() {
+        view! { <p class="muted">"No status changes recorded yet. The status and progress shown are those of the plan as published."</p> }.into_any()
+    } else {
+        let items = detail
+            .history
+            .into_iter()
+            .map(|h| {
+                view! {
+                    <li>
+                        <p class="timeline-meta"><time datetime=h.at.clone()>{long_date(&h.at)}</time>
+                            {h.by.map(|by| format!(" · {by}"))}</p>
+                        <p>{status_label(h.from_status)} " → " <StatusBadge status=h.to_status/></p>
+                        {(!h.progress.is_empty()).then(|| view! { <p><Multiline text=h.progress.clone()/></p> })}
+                        {(!h.note.is_empty()).then(|| view! { <p class="muted"><Multiline text=h.note.clone()/></p> })}
+                    </li>
+                }
+            })
+            .collect_view();
+        view! { <ol class="timeline">{items}</ol> }.into_any()
+    };
+    let shared = row.owner_subgroup.clone();
+    let adoptions = detail
+        .adoptions
+        .into_iter()
+        .map(|a| {
+            let href = action_href(&a.committee.slug, &a.plan_slug, &row.id);
+            view! {
+                <li>
+                    <a href=href>{a.committee.name} " – " {a.plan_title} ", action " {a.reference}</a>
+                    <span class="muted">" under objective " {a.objective}</span>
+                    {(!a.local_note.is_empty()).then(|| view! { <p class="local-note">{a.local_note.clone()}</p> })}
+                </li>
+            }
+        })
+        .collect_view();
+    let lead_subgroups = row
+        .lead_subgroups
+        .iter()
+        .map(|s| view! { <li><a href=format!("/subgroups/{}", s.slug)>{s.name.clone()}</a></li> })
+        .collect_view();
+    let no_protocols = detail.protocols.is_empty();
+    let protocols = detail
+        .protocols
+        .into_iter()
+        .map(|p| view! { <li><a href=format!("/protocols#{}", p.slug)>{p.title}</a></li> })
+        .collect_view();
+
+    view! {
+        <Title text=title/>
+        <Breadcrumbs items=vec![
+            ("Forth Valley".into(), Some("/".into())),
+            (detail.committee.name.clone(), Some(format!("/committees/{}", detail.committee.slug))),
+            (detail.plan_title.clone(), Some(plan_link.clone())),
+            (format!("Action {}", row.reference), None),
+        ]/>
+        <article class="action-detail">
+            <header>
+                <p class="eyebrow">{detail.priority} " · Outcome " {detail.outcome_number}
+                    {(!detail.outcome.is_empty()).then(|| format!(": {}", detail.outcome))}</p>
+                <h1><span class="action-ref">{row.reference.clone()}</span> " " <Multiline text=row.description.clone()/></h1>
+                <p class="objective-context">"Objective " {detail.objective_number.to_string()} ": " {detail.objective}</p>
+                <StatusBadge status=row.status/>
+                {shared.map(|s| view! {
+                    <p class="shared-note">"Shared Forth Valley action owned by the "
+                        <a href=format!("/subgroups/{}", s.slug)>{s.name}</a>
+                        ". Its status and progress are one record, shown in every plan that adopts it."</p>
+                })}
+            </header>
+            <dl class="fields">
+                <dt>"Lead & key people"</dt><dd><Multiline text=row.lead/></dd>
+                <dt>"Timescale"</dt>
+                <dd>{match row.revised_timescale {
+                    Some(revised) => view! { {revised} <span class="original">" (originally " {row.timescale} ")"</span> }.into_any(),
+                    None => view! { <Multiline text=row.timescale/> }.into_any(),
+                }}</dd>
+                <dt>"Evidence or outcome measures"</dt><dd><Multiline text=row.evidence/></dd>
+                <dt>"Progress report"</dt><dd><Multiline text=row.progress/></dd>
+                {(!row.local_note.is_empty()).then(|| view! { <dt>"Note for this plan"</dt><dd>{row.local_note.clone()}</dd> })}
+            </dl>
+            <section aria-labelledby="adoptions-heading">
+                <h2 id="adoptions-heading">"Plans that include this action"</h2>
+                <ul class="plain-list adoptions">{adoptions}</ul>
+            </section>
+            {(!row.lead_subgroups.is_empty()).then(|| view! {
+                <section aria-labelledby="lead-groups-heading">
+                    <h2 id="lead-groups-heading">"Subgroups named as leads"</h2>
+                    <ul class="plain-list">{lead_subgroups}</ul>
+                </section>
+            })}
+            <section aria-labelledby="protocols-heading">
+                <h2 id="protocols-heading">"Protocols this action delivers"</h2>
+                {if no_protocols { view! { <p class="muted">"None linked."</p> }.into_any() } else { view! { <ul class="plain-list">{protocols}</ul> }.into_any() }}
+            </section>
+            <section aria-labelledby="history-heading">
+                <h2 id="history-heading">"History"</h2>
+                {history}
+            </section>
+            <p><a href=plan_link>"Back to the whole plan"</a></p>
+        </article>
+    }
+}

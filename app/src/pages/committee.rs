@@ -1,0 +1,51 @@
+use crate::api::overview::get_committee;
+use crate::components::error_page::ErrorPage;
+use crate::components::layout::Breadcrumbs;
+use crate::domain::views::CommitteePage as CommitteeData;
+use crate::pages::overview::CommitteeCard;
+use crate::pages::param;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+/// `/committees/{committee}`: the committee, its plans and the subgroups it takes part in.
+#[component]
+pub fn CommitteePage() -> impl IntoView {
+    let params = use_params_map();
+    let data = Resource::new(move || param(&params.read(), "committee"), get_committee);
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(data) => view! { <CommitteeBody data/> }.into_any(),
+                    Err(error) => view! { <ErrorPage error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn CommitteeBody(data: CommitteeData) -> impl IntoView {
+    let name = data.committee.name.clone();
+    let subgroups = data
+        .subgroups
+        .into_iter()
+        .map(|s| view! { <li><a href=format!("/subgroups/{}", s.slug)>{s.name}</a></li> })
+        .collect_view();
+    view! {
+        <Title text=name.clone()/>
+        <Breadcrumbs items=vec![(data.region_name, Some("/".into())), (name.clone(), None)]/>
+        <h1>{name}</h1>
+        <div class="two-column">
+            <section aria-labelledby="plans-heading">
+                <h2 id="plans-heading" class="visually-hidden">"Plans"</h2>
+                <CommitteeCard committee=data.committee/>
+            </section>
+            <section aria-labelledby="subgroups-heading">
+                <h2 id="subgroups-heading">"Subgroups"</h2>
+                <ul class="plain-list">{subgroups}</ul>
+            </section>
+        </div>
+    }
+}

@@ -1,0 +1,21 @@
+//! One module per page, named for its route.
+
+pub mod action;
+pub mod committee;
+pub mod overview;
+pub mod plan;
+pub mod protocols;
+pub mod subgroup;
+
+/// A route parameter, or "" when absent (the route cannot match without it).
+pub(crate) fn param(map: &leptos_router::params::ParamsMap, key: &str) -> String {
+    map.get(key).unwrap_or_default()
+}
+
+pub(crate) fn plan_href(committee: &str, plan: &str) -> String {
+    format!("/committees/{committee}/plans/{plan}")
+}
+
+pub(crate) fn action_href(committee: &str, plan: &str, action: &uuid::Uuid) -> String {
+    format!("/committees/{committee}/plans/{plan}/actions/{action}")
+}

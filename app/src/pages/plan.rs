@@ -1,0 +1,268 @@
+use crate::api::plans::get_plan;
+use crate::components::error_page::ErrorPage;
+use crate::components::layout::{Breadcrumbs, Multiline};
+use crate::components::status::{StatusBadge, StatusSummary};
+use crate::domain::dates::month_year;
+use crate::domain::filter::PlanFilter;
+use crate::domain::leads::distinct_leads;
+use crate::domain::status::{status_key, status_label, StatusCounts};
+use crate::domain::views::{ActionRow, ObjectiveView, OutcomeView, PlanView, PriorityView};
+use crate::pages::{action_href, param, plan_href};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Form;
+use leptos_router::hooks::{use_params_map, use_query_map};
+use std::sync::Arc;
+
+/// `/committees/{committee}/plans/{plan}`: the plan as the committee knows it, filterable by
+/// status, lead and subgroup through the URL.
+#[component]
+pub fn PlanPage() -> impl IntoView {
+    let params = use_params_map();
+    let plan = Resource::new(
+        move || {
+            let p = params.read();
+            (param(&p, "committee"), param(&p, "plan"))
+        },
+        |(committee, plan)| get_plan(committee, plan),
+    );
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading the plan…"</p> }>
+            {move || Suspend::new(async move {
+                match plan.await {
+                    Ok(plan) => view! { <PlanBody plan/> }.into_any(),
+                    Err(error) => view! { <ErrorPage error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn PlanBody(plan: PlanView) -> impl IntoView {
+    let query = use_query_map();
+    let filter = Memo::new(move |_| {
+        let q = query.read();
+        PlanFilter::from_query(q.get_str("status"), q.get_str("lead"), q.get_str("subgroup"))
+    });
+    let base = plan_href(&plan.committee.slug, &plan.slug);
+    let title = format!("{} – {}", plan.title, plan.committee.name);
+    let reviewed = plan.reviews.first().map(|r| format!("Reviewed and updated {}", month_year(&r.reviewed_on)));
+    let counts = plan.counts();
+    let leads = distinct_leads(plan.actions().map(|a| a.lead.as_str()));
+    let plan = Arc::new(plan);
+
+    view! {
+        <Title text=title/>
+        <Breadcrumbs items=vec![
+            ("Forth Valley".into(), Some("/".into())),
+            (plan.committee.name.clone(), Some(format!("/committees/{}", plan.committee.slug))),
+            (plan.title.clone(), None),
+        ]/>
+        <header class="plan-header">
+            <p class="eyebrow">{plan.committee.name.clone()}</p>
+            <h1>{plan.title.clone()}</h1>
+            {(plan.is_sample || plan.committee_is_sample).then(|| view! {
+                <p class="sample-banner" role="note">"Sample plan: illustrative content for demonstration, not this committee's published plan."</p>
+            })}
+            {reviewed.map(|r| view! { <p class="review-line">{r}</p> })}
+            <StatusSummary counts filter_base=base.clone()/>
+            <p class="plan-tools">
+                <a href=format!("{base}/export.csv") download="" rel="external">"Download as CSV"</a>
+            </p>
+        </header>
+        <Filters plan=plan.clone() leads filter base=base.clone()/>
+        {move || {
+            let filter = filter.get();
+            view! { <PlanContent plan=plan.clone() filter/> }
+        }}
+    }
+}
+
+#[component]
+fn Filters(plan: Arc<PlanView>, leads: Vec<String>, filter: Memo<PlanFilter>, base: String) -> impl IntoView {
+    let current = filter.get_untracked();
+    let status_options = StatusCounts::keyed()
+        .into_iter()
+        .map(|s| {
+            let key = status_key(s);
+            view! { <option value=key selected=current.status == Some(s)>{status_label(s)}</option> }
+        })
+        .collect_view();
+    let lead_options = leads
+        .into_iter()
+        .map(|lead| {
+            let selected = current.lead.as_deref().is_some_and(|l| l.eq_ignore_ascii_case(&lead));
+            view! { <option value=lead.clone() selected=selected>{lead.clone()}</option> }
+        })
+        .collect_view();
+    let subgroup_options = plan
+        .subgroups
+        .iter()
+        .map(|s| {
+            let selected = current.subgroup.as_deref() == Some(s.slug.as_str());
+            view! { <option value=s.slug.clone() selected=selected>{s.name.clone()}</option> }
+        })
+        .collect_view();
+    view! {
+        <section class="filters" aria-labelledby="filters-heading">
+            <h2 id="filters-heading" class="visually-hidden">"Filter the plan"</h2>
+            <Form method="GET" action=base.clone() noscroll=true>
+                <div class="filter-field">
+                    <label for="filter-status">"Status"</label>
+                    <select id="filter-status" name="status">
+                        <option value="">"Any status"</option>
+                        {status_options}
+                    </select>
+                </div>
+                <div class="filter-field">
+                    <label for="filter-lead">"Lead"</label>
+                    <select id="filter-lead" name="lead">
+                        <option value="">"Any lead"</option>
+                        {lead_options}
+                    </select>
+                </div>
+                <div class="filter-field">
+                    <label for="filter-subgroup">"Subgroup"</label>
+                    <select id="filter-subgroup" name="subgroup">
+                        <option value="">"Any subgroup"</option>
+                        {subgroup_options}
+                    </select>
+                </div>
+                <div class="filter-actions">
+                    <button type="submit" class="button">"Apply filters"</button>
+                    <a href=base class="button button-secondary">"Clear"</a>
+                </div>
+            </Form>
+        </section>
+    }
+}
+
+#[component]
+fn PlanContent(plan: Arc<PlanView>, filter: PlanFilter) -> impl IntoView {
+    let total = plan.actions().count();
+    let shown = plan.actions().filter(|a| filter.matches(a)).count();
+    let summary = if filter.is_active() {
+        format!("Showing {shown} of {total} actions that match the filters.")
+    } else {
+        format!("Showing all {total} actions.")
+    };
+    let committee = plan.committee.slug.clone();
+    let plan_slug = plan.slug.clone();
+    let priorities = plan
+        .priorities
+        .iter()
+        .filter(|p| p.outcomes.iter().flat_map(|o| &o.objectives).flat_map(|o| &o.actions).any(|a| filter.matches(a)) || !filter.is_active())
+        .map(|p| view! { <PrioritySection priority=p.clone() filter=filter.clone() committee=committee.clone() plan=plan_slug.clone()/> })
+        .collect_view();
+    view! {
+        <p class="result-count" role="status" aria-live="polite">{summary}</p>
+        {(shown == 0).then(|| view! { <p class="empty">"No action matches these filters. Choose other filters or clear them."</p> })}
+        <div class="plan-body">{priorities}</div>
+    }
+}
+
+#[component]
+fn PrioritySection(priority: PriorityView, filter: PlanFilter, committee: String, plan: String) -> impl IntoView {
+    let outcomes = priority
+        .outcomes
+        .into_iter()
+        .filter(|o| !filter.is_active() || o.objectives.iter().flat_map(|ob| &ob.actions).any(|a| filter.matches(a)))
+        .map(|o| view! { <OutcomeSection outcome=o filter=filter.clone() committee=committee.clone() plan=plan.clone()/> })
+        .collect_view();
+    view! {
+        <section class="priority" aria-labelledby=format!("priority-{}", priority.position)>
+            <h2 id=format!("priority-{}", priority.position)><span class="eyebrow">"Strategic priority"</span>{priority.title}</h2>
+            {outcomes}
+        </section>
+    }
+}
+
+#[component]
+fn OutcomeSection(outcome: OutcomeView, filter: PlanFilter, committee: String, plan: String) -> impl IntoView {
+    let heading_id = format!("outcome-{}", outcome.number);
+    let labelled_by = heading_id.clone();
+    let objectives = outcome
+        .objectives
+        .into_iter()
+        .filter(|o| !filter.is_active() || o.actions.iter().any(|a| filter.matches(a)))
+        .map(|o| view! { <ObjectiveRows objective=o filter=filter.clone() committee=committee.clone() plan=plan.clone()/> })
+        .collect_view();
+    view! {
+        <section class="outcome" aria-labelledby=labelled_by>
+            <h3 id=heading_id>"Outcome " {outcome.number}
+                {(!outcome.title.is_empty()).then(|| view! { <span class="outcome-title">{outcome.title.clone()}</span> })}
+            </h3>
+            <table class="plan-table">
+                <thead>
+                    <tr>
+                        <th scope="col" class="col-ref">"No."</th>
+                        <th scope="col" class="col-action">"Action: what we are going to do"</th>
+                        <th scope="col" class="col-lead">"Lead & key people"</th>
+                        <th scope="col" class="col-time">"Timescale"</th>
+                        <th scope="col" class="col-evidence">"Evidence or outcome measures"</th>
+                        <th scope="col" class="col-progress">"Progress report"</th>
+                        <th scope="col" class="col-status">"Status"</th>
+                    </tr>
+                </thead>
+                {objectives}
+            </table>
+        </section>
+    }
+}
+
+#[component]
+fn ObjectiveRows(objective: ObjectiveView, filter: PlanFilter, committee: String, plan: String) -> impl IntoView {
+    let actions = objective
+        .actions
+        .into_iter()
+        .filter(|a| filter.matches(a))
+        .map(|a| view! { <ActionTableRow action=a committee=committee.clone() plan=plan.clone()/> })
+        .collect_view();
+    view! {
+        <tbody class="objective">
+            <tr class="objective-row">
+                <th scope="colgroup" colspan="7">
+                    <span class="objective-number">{objective.number.to_string()}</span>
+                    " " {objective.title}
+                </th>
+            </tr>
+            {actions}
+        </tbody>
+    }
+}
+
+#[component]
+fn ActionTableRow(action: ActionRow, committee: String, plan: String) -> impl IntoView {
+    let href = action_href(&committee, &plan, &action.id);
+    let shared = action.owner_subgroup.clone().map(|s| {
+        view! {
+            <a class="shared-tag" href=format!("/subgroups/{}", s.slug) title=format!("Shared Forth Valley action, led by {}", s.name)>
+                "Shared · " {s.short_name}
+            </a>
+        }
+    });
+    view! {
+        <tr class=format!("action-row status-row-{}", status_key(action.status)) id=format!("action-{}", action.id)>
+            <td class="col-ref" data-label="No."><a href=href.clone() aria-label=format!("Action {}", action.reference)>{action.reference.clone()}</a></td>
+            <td class="col-action" data-label="Action">
+                <a class="action-link" href=href><Multiline text=action.description/></a>
+                {shared}
+                {(!action.local_note.is_empty()).then(|| view! { <p class="local-note">{action.local_note.clone()}</p> })}
+            </td>
+            <td class="col-lead" data-label="Lead & key people"><Multiline text=action.lead/></td>
+            <td class="col-time" data-label="Timescale">
+                {match action.revised_timescale {
+                    Some(revised) => view! {
+                        <span class="revised">{revised}</span>
+                        <span class="original">" (originally " {action.timescale} ")"</span>
+                    }.into_any(),
+                    None => view! { <Multiline text=action.timescale/> }.into_any(),
+                }}
+            </td>
+            <td class="col-evidence" data-label="Evidence or outcome measures"><Multiline text=action.evidence/></td>
+            <td class="col-progress" data-label="Progress report"><Multiline text=action.progress/></td>
+            <td class="col-status" data-label="Status"><StatusBadge status=action.status/></td>
+        </tr>
+    }
+}

@@ -1,0 +1,99 @@
+use crate::api::protocols::get_protocols;
+use crate::components::error_page::ErrorPage;
+use crate::components::layout::Breadcrumbs;
+use crate::domain::dates::long_date;
+use crate::domain::views::{ProtocolEntry, ProtocolRegister, RatificationView};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// `/protocols`: the register of shared protocols with ratification by each committee.
+#[component]
+pub fn ProtocolsPage() -> impl IntoView {
+    let register = Resource::new(|| (), |_| get_protocols());
+    view! {
+        <Title text="Shared protocols"/>
+        <Suspense fallback=|| view! { <p class="loading">"Loading the register…"</p> }>
+            {move || Suspend::new(async move {
+                match register.await {
+                    Ok(register) => view! { <RegisterBody register/> }.into_any(),
+                    Err(error) => view! { <ErrorPage error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn RegisterBody(register: ProtocolRegister) -> impl IntoView {
+    let headings = register
+        .committees
+        .iter()
+        .map(|c| view! { <th scope="col">{c.short_name.clone()}</th> })
+        .collect_view();
+    let names: Vec<String> = register.committees.iter().map(|c| c.short_name.clone()).collect();
+    let rows = register
+        .protocols
+        .into_iter()
+        .map(|p| view! { <ProtocolRow protocol=p committee_names=names.clone()/> })
+        .collect_view();
+    view! {
+        <Breadcrumbs items=vec![(register.region_name.clone(), Some("/".into())), ("Shared protocols".into(), None)]/>
+        <h1>"Shared protocols"</h1>
+        <p class="lead">"Protocols and guidance shared across " {register.region_name} ", with each committee's ratification of the current version."</p>
+        <table class="register-table">
+            <thead>
+                <tr>
+                    <th scope="col">"Protocol"</th>
+                    <th scope="col">"Current version"</th>
+                    <th scope="col">"Review due"</th>
+                    {headings}
+                </tr>
+            </thead>
+            <tbody>{rows}</tbody>
+        </table>
+    }
+}
+
+#[component]
+fn ProtocolRow(protocol: ProtocolEntry, committee_names: Vec<String>) -> impl IntoView {
+    let cells = protocol
+        .ratifications
+        .into_iter()
+        .zip(committee_names)
+        .map(|(r, name)| view! { <td data-label=name><Ratification ratification=r/></td> })
+        .collect_view();
+    view! {
+        <tr id=protocol.slug.clone()>
+            <th scope="row" data-label="Protocol">
+                {match protocol.document_url {
+                    Some(url) => view! { <a href=url rel="external">{protocol.title.clone()}</a> }.into_any(),
+                    None => view! { <span>{protocol.title.clone()}</span> }.into_any(),
+                }}
+                {protocol.owner.map(|o| view! { <span class="muted block">"Owner: " <a href=format!("/subgroups/{}", o.slug)>{o.name}</a></span> })}
+                {(!protocol.summary.is_empty()).then(|| view! { <span class="muted block">{protocol.summary.clone()}</span> })}
+            </th>
+            <td data-label="Current version">{protocol.current_version.unwrap_or_else(|| "None yet".into())}
+                {protocol.effective_on.map(|d| format!(", in force from {}", long_date(&d)))}</td>
+            <td data-label="Review due">{protocol.review_due_on.map(|d| long_date(&d)).unwrap_or_else(|| "Not set".into())}
+                {protocol.review_overdue.then(|| view! { <span class="flag flag-warning">"Overdue"</span> })}</td>
+            {cells}
+        </tr>
+    }
+}
+
+#[component]
+fn Ratification(ratification: RatificationView) -> impl IntoView {
+    let (class, icon, word) = match ratification.state.as_str() {
+        "ratified" => ("ratified", "✓", "Ratified"),
+        "declined" => ("declined", "✕", "Declined"),
+        "pending" => ("pending", "…", "Pending"),
+        _ => ("na", "–", "Not taking part"),
+    };
+    view! {
+        <span class=format!("ratification ratification-{class}")>
+            <span aria-hidden="true">{icon}</span> " " {word}
+            {ratification.decided_on.map(|d| format!(" {}", long_date(&d)))}
+        </span>
+        {ratification.reason.map(|r| view! { <span class="muted block">{r}</span> })}
+    }
+}

@@ -1,0 +1,57 @@
+//! The HTML shell and the route table. Routes that can answer 404 render in async mode so the
+//! status is set before the response starts.
+
+use crate::components::error_page::NotFound;
+use crate::components::layout::Layout;
+use crate::pages::{
+    action::ActionPage, committee::CommitteePage, overview::OverviewPage, plan::PlanPage, protocols::ProtocolsPage,
+    subgroup::SubgroupPage,
+};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path, SsrMode,
+};
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en-GB">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="description" content="Strategic improvement plans of the Forth Valley Child Protection Committees: Clackmannanshire, Stirling and Falkirk."/>
+                <meta name="theme-color" content="#1d3557"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/forth.css"/>
+        <Title formatter=|text: String| format!("{text} · Forth Valley Child Protection")/>
+        <Router>
+            <Layout>
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=OverviewPage ssr=SsrMode::Async/>
+                    <Route path=path!("/committees/:committee") view=CommitteePage ssr=SsrMode::Async/>
+                    <Route path=path!("/committees/:committee/plans/:plan") view=PlanPage ssr=SsrMode::Async/>
+                    <Route path=path!("/committees/:committee/plans/:plan/actions/:action") view=ActionPage ssr=SsrMode::Async/>
+                    <Route path=path!("/subgroups/:subgroup") view=SubgroupPage ssr=SsrMode::Async/>
+                    <Route path=path!("/protocols") view=ProtocolsPage ssr=SsrMode::Async/>
+                </Routes>
+            </Layout>
+        </Router>
+    }
+}
