@@ -190,8 +190,11 @@ fn OutcomeSection(outcome: OutcomeView, filter: PlanFilter, committee: String, p
         .collect_view();
     view! {
         <section class="outcome" aria-labelledby=labelled_by>
-            <h3 id=heading_id>"Outcome " {outcome.number}
-                {(!outcome.title.is_empty()).then(|| view! { <span class="outcome-title">{outcome.title.clone()}</span> })}
+            <h3 id=heading_id>
+                <span class="outcome-number">{format!("Outcome {}", outcome.number)}</span>
+                {(!outcome.title.is_empty()).then(|| view! {
+                    <span class="outcome-title"><span class="visually-hidden">": "</span>{outcome.title.clone()}</span>
+                })}
             </h3>
             <table class="plan-table">
                 <thead>
