@@ -67,7 +67,14 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
 }
 
 /// Runs `import-plan`; the returned text is what the operator sees.
-pub async fn run_import(pool: &PgPool, committee: &str, plan: &str, title: Option<&str>, publish: bool, file: &str) -> Result<String, String> {
+pub async fn run_import(
+    pool: &PgPool,
+    committee: &str,
+    plan: &str,
+    title: Option<&str>,
+    publish: bool,
+    file: &str,
+) -> Result<String, String> {
     let bytes = std::fs::read(file).map_err(|e| format!("cannot read {file}: {e}"))?;
     let parsed = parse_plan_csv(&bytes).map_err(|problems| {
         let mut text = format!("{file}: {} problem(s); nothing was imported.\n", problems.len());
@@ -80,7 +87,13 @@ pub async fn run_import(pool: &PgPool, committee: &str, plan: &str, title: Optio
     let mut tx = pool.begin().await.map_err(|e| format!("database: {e}"))?;
     let summary = import_plan(
         &mut tx,
-        NewPlan { committee_slug: committee, plan_slug: plan, title: &title, state: if publish { "published" } else { "draft" }, is_sample: false },
+        NewPlan {
+            committee_slug: committee,
+            plan_slug: plan,
+            title: &title,
+            state: if publish { "published" } else { "draft" },
+            is_sample: false,
+        },
         &parsed,
     )
     .await
@@ -125,20 +138,39 @@ mod tests {
     fn import_plan_takes_its_flags_in_any_order() {
         assert_eq!(
             parse(&args("import-plan plan.csv --plan 2024-26 --committee falkirk --publish")),
-            Ok(Command::ImportPlan { committee: "falkirk".into(), plan: "2024-26".into(), title: None, publish: true, file: "plan.csv".into() })
+            Ok(Command::ImportPlan {
+                committee: "falkirk".into(),
+                plan: "2024-26".into(),
+                title: None,
+                publish: true,
+                file: "plan.csv".into()
+            })
         );
         assert_eq!(
             parse(&args("import-plan --committee falkirk --title Plan --plan 2024-26 x.csv")),
-            Ok(Command::ImportPlan { committee: "falkirk".into(), plan: "2024-26".into(), title: Some("Plan".into()), publish: false, file: "x.csv".into() })
+            Ok(Command::ImportPlan {
+                committee: "falkirk".into(),
+                plan: "2024-26".into(),
+                title: Some("Plan".into()),
+                publish: false,
+                file: "x.csv".into()
+            })
         );
     }
 
     #[test]
     fn import_plan_refuses_bad_arguments_with_a_reason() {
         assert_eq!(parse(&args("import-plan --plan 2024-26 x.csv")), Err("--committee is required".into()));
-        assert!(parse(&args("import-plan --committee Falkirk --plan 2024-26 x.csv")).unwrap_err().contains("not a valid name"));
-        assert!(parse(&args("import-plan --committee falkirk --plan 2024 x.csv")).unwrap_err().contains("not a plan period"));
-        assert_eq!(parse(&args("import-plan --committee falkirk --plan 2024-26")), Err("the CSV file to import is required".into()));
+        assert!(parse(&args("import-plan --committee Falkirk --plan 2024-26 x.csv"))
+            .unwrap_err()
+            .contains("not a valid name"));
+        assert!(parse(&args("import-plan --committee falkirk --plan 2024 x.csv"))
+            .unwrap_err()
+            .contains("not a plan period"));
+        assert_eq!(
+            parse(&args("import-plan --committee falkirk --plan 2024-26")),
+            Err("the CSV file to import is required".into())
+        );
         assert!(parse(&args("frobnicate")).is_err());
     }
 }

@@ -20,9 +20,8 @@ pub async fn load_if_empty(pool: &PgPool) -> Result<bool, AppError> {
     let mut tx = pool.begin().await?;
     // One loader at a time: two servers starting together must not both load.
     sqlx::query!("select pg_advisory_xact_lock(7241)").execute(&mut *tx).await?;
-    let has_data = sqlx::query_scalar!(r#"select exists (select 1 from committees) as "exists!""#)
-        .fetch_one(&mut *tx)
-        .await?;
+    let has_data =
+        sqlx::query_scalar!(r#"select exists (select 1 from committees) as "exists!""#).fetch_one(&mut *tx).await?;
     if has_data {
         return Ok(false);
     }
@@ -83,17 +82,40 @@ struct SharedSpec {
 
 const SHARED: [SharedSpec; 3] = [
     // 3.1.2 "CP Guidance is updated in accordance with the National Guidance …"
-    SharedSpec { subgroup: "fv-policies-procedures-protocols", clackmannanshire: (3, 1, 2), stirling: (2, 2), falkirk: (1, 3), protocol: Some("fv-child-protection-guidance") },
+    SharedSpec {
+        subgroup: "fv-policies-procedures-protocols",
+        clackmannanshire: (3, 1, 2),
+        stirling: (2, 2),
+        falkirk: (1, 3),
+        protocol: Some("fv-child-protection-guidance"),
+    },
     // 3.2.1 "Review, evaluate and quality assure the effectiveness of the IRDs"
-    SharedSpec { subgroup: "ird-steering-group", clackmannanshire: (3, 2, 1), stirling: (2, 3), falkirk: (3, 1), protocol: Some("fv-ird-procedure") },
+    SharedSpec {
+        subgroup: "ird-steering-group",
+        clackmannanshire: (3, 2, 1),
+        stirling: (2, 3),
+        falkirk: (3, 1),
+        protocol: Some("fv-ird-procedure"),
+    },
     // 1.2.3 "Produce and implement a Communication Plan"
-    SharedSpec { subgroup: "fv-public-information-engagement-participation", clackmannanshire: (1, 2, 3), stirling: (3, 1), falkirk: (2, 2), protocol: None },
+    SharedSpec {
+        subgroup: "fv-public-information-engagement-participation",
+        clackmannanshire: (1, 2, 3),
+        stirling: (3, 1),
+        falkirk: (2, 2),
+        protocol: None,
+    },
 ];
 
 pub async fn load(db: &mut PgConnection) -> Result<(), AppError> {
     let region = admin::create_region(db, "forth-valley", "Forth Valley").await?;
     let committees = [
-        ("clackmannanshire", "Clackmannanshire Child Protection Committee", "Clackmannanshire", "Clackmannanshire Chief Officers Group"),
+        (
+            "clackmannanshire",
+            "Clackmannanshire Child Protection Committee",
+            "Clackmannanshire",
+            "Clackmannanshire Chief Officers Group",
+        ),
         ("stirling", "Stirling Child Protection Committee", "Stirling", "Stirling Chief Officers Group"),
         ("falkirk", "Falkirk Child Protection Committee", "Falkirk", "Falkirk Chief Officers Group"),
     ];
@@ -101,7 +123,15 @@ pub async fn load(db: &mut PgConnection) -> Result<(), AppError> {
     for (slug, name, short_name, cog) in committees {
         let id = admin::create_committee(
             db,
-            NewCommittee { region_id: region, slug, name, short_name, council_areas: &[short_name.to_owned()], cog_name: cog, is_sample: false },
+            NewCommittee {
+                region_id: region,
+                slug,
+                name,
+                short_name,
+                council_areas: &[short_name.to_owned()],
+                cog_name: cog,
+                is_sample: false,
+            },
         )
         .await?;
         committee_ids.push(id);
@@ -110,7 +140,15 @@ pub async fn load(db: &mut PgConnection) -> Result<(), AppError> {
         let aliases: Vec<String> = s.aliases.iter().map(|a| (*a).to_owned()).collect();
         admin::create_subgroup(
             db,
-            NewSubgroup { region_id: region, slug: s.slug, name: s.name, short_name: s.short_name, aliases: &aliases, local_committee: None, participating: &committee_ids },
+            NewSubgroup {
+                region_id: region,
+                slug: s.slug,
+                name: s.name,
+                short_name: s.short_name,
+                aliases: &aliases,
+                local_committee: None,
+                participating: &committee_ids,
+            },
         )
         .await?;
     }
@@ -127,7 +165,14 @@ pub async fn load(db: &mut PgConnection) -> Result<(), AppError> {
         })?;
         import_plan(db, NewPlan { committee_slug, plan_slug, title, state: "published", is_sample }, &parsed).await?;
     }
-    admin::add_plan_review(db, "clackmannanshire", "2023-25", date!(2023 - 11 - 01), "Reviewed and updated November 2023").await?;
+    admin::add_plan_review(
+        db,
+        "clackmannanshire",
+        "2023-25",
+        date!(2023 - 11 - 01),
+        "Reviewed and updated November 2023",
+    )
+    .await?;
     admin::add_plan_review(db, "stirling", "2024-26", date!(2025 - 05 - 01), "Sample review").await?;
     admin::add_plan_review(db, "falkirk", "2024-26", date!(2025 - 06 - 01), "Sample review").await?;
 
@@ -143,8 +188,10 @@ pub async fn load(db: &mut PgConnection) -> Result<(), AppError> {
         let (o, m, p) = shared.clackmannanshire;
         let action = admin::action_at(db, "clackmannanshire", "2023-25", objective(o, m), p).await?;
         admin::transfer_to_subgroup(db, action, shared.subgroup).await?;
-        admin::adopt_action(db, action, "stirling", "2024-26", objective(shared.stirling.0, shared.stirling.1), "").await?;
-        admin::adopt_action(db, action, "falkirk", "2024-26", objective(shared.falkirk.0, shared.falkirk.1), "").await?;
+        admin::adopt_action(db, action, "stirling", "2024-26", objective(shared.stirling.0, shared.stirling.1), "")
+            .await?;
+        admin::adopt_action(db, action, "falkirk", "2024-26", objective(shared.falkirk.0, shared.falkirk.1), "")
+            .await?;
         if let Some(slug) = shared.protocol {
             let protocol = protocols.iter().find(|(s, _)| *s == slug).map(|(_, id)| *id).ok_or(AppError::Internal)?;
             admin::link_action_protocol(db, action, protocol).await?;
@@ -213,12 +260,24 @@ async fn load_protocols(db: &mut PgConnection, region: Uuid) -> Result<Vec<(&'st
     for spec in specs {
         let protocol = admin::create_protocol(
             db,
-            NewProtocol { region_id: region, owner_subgroup_slug: Some(spec.owner), slug: spec.slug, title: spec.title, summary: spec.summary },
+            NewProtocol {
+                region_id: region,
+                owner_subgroup_slug: Some(spec.owner),
+                slug: spec.slug,
+                title: spec.title,
+                summary: spec.summary,
+            },
         )
         .await?;
         let version = admin::add_protocol_version(
             db,
-            NewProtocolVersion { protocol_id: protocol, label: spec.version, document_url: None, effective_on: Some(spec.effective), review_due_on: Some(spec.review_due) },
+            NewProtocolVersion {
+                protocol_id: protocol,
+                label: spec.version,
+                document_url: None,
+                effective_on: Some(spec.effective),
+                review_due_on: Some(spec.review_due),
+            },
         )
         .await?;
         for (committee, state, decided_on, reason) in spec.ratifications {

@@ -93,7 +93,10 @@ async fn a_shared_action_page_lists_all_three_adopting_plans(pool: PgPool) {
     assert_eq!(page.status, StatusCode::OK);
     for committee in ["clackmannanshire", "stirling", "falkirk"] {
         let plan = if committee == "clackmannanshire" { "2023-25" } else { "2024-26" };
-        assert!(page.body.contains(&format!("href=\"/committees/{committee}/plans/{plan}/actions/{id}\"")), "{committee} missing");
+        assert!(
+            page.body.contains(&format!("href=\"/committees/{committee}/plans/{plan}/actions/{id}\"")),
+            "{committee} missing"
+        );
     }
     assert!(page.body.contains("Shared Forth Valley action owned by the"));
 }
@@ -104,7 +107,11 @@ async fn the_subgroup_page_shows_its_shared_actions_across_committees(pool: PgPo
     let page = app.get("/subgroups/ird-steering-group").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Inter-Agency Referral Discussions"));
-    for name in ["Clackmannanshire Child Protection Committee", "Stirling Child Protection Committee", "Falkirk Child Protection Committee"] {
+    for name in [
+        "Clackmannanshire Child Protection Committee",
+        "Stirling Child Protection Committee",
+        "Falkirk Child Protection Committee",
+    ] {
         assert!(page.body.contains(name), "{name} missing");
     }
     assert!(page.body.contains("FV IRD Procedure"));
@@ -115,7 +122,13 @@ async fn the_protocol_register_shows_ratification_per_committee(pool: PgPool) {
     let app = TestApp::with_demo(pool).await;
     let page = app.get("/protocols").await;
     assert_eq!(page.status, StatusCode::OK);
-    for text in ["FV Child Protection Guidance", "ratification-ratified", "ratification-pending", "ratification-declined", "Overdue"] {
+    for text in [
+        "FV Child Protection Guidance",
+        "ratification-ratified",
+        "ratification-pending",
+        "ratification-declined",
+        "Overdue",
+    ] {
         assert!(page.body.contains(text), "register lacks {text:?}");
     }
 }
@@ -170,7 +183,8 @@ async fn the_export_holds_the_whole_clackmannanshire_plan(pool: PgPool) {
         .flat_map(|o| &o.objectives)
         .map(|o| o.number.to_string())
         .collect();
-    let expected = "1.1 1.2 1.3 1.4 1.5 1.6 1.7 2.1 2.2 2.3 3.1 3.2 3.3 4.1 4.2 4.3 4.4 4.5 4.6 5.1 5.2 6.1 7.1 8.1 8.2 8.3";
+    let expected =
+        "1.1 1.2 1.3 1.4 1.5 1.6 1.7 2.1 2.2 2.3 3.1 3.2 3.3 4.1 4.2 4.3 4.4 4.5 4.6 5.1 5.2 6.1 7.1 8.1 8.2 8.3";
     assert_eq!(objectives.join(" "), expected);
 
     let source = parse_plan_csv(server::demo::CLACKMANNANSHIRE_CSV.as_bytes()).unwrap();
@@ -184,7 +198,9 @@ async fn the_export_holds_the_whole_clackmannanshire_plan(pool: PgPool) {
         .filter(|a| a.status.is_some())
         .collect();
     assert_eq!(complete.len(), common::source_complete_count());
-    assert!(complete.iter().all(|a| a.status == Some(app::domain::status::Status::Complete) && a.progress == "Complete"));
+    assert!(complete
+        .iter()
+        .all(|a| a.status == Some(app::domain::status::Status::Complete) && a.progress == "Complete"));
 }
 
 #[sqlx::test(migrations = "../migrations")]

@@ -21,11 +21,16 @@ async fn the_clackmannanshire_plan_imports_whole(pool: PgPool) {
     import(&pool, "clackmannanshire", "2023-25", CLACKMANNANSHIRE_CSV).await.unwrap();
 
     let source = parse_plan_csv(CLACKMANNANSHIRE_CSV.as_bytes()).unwrap();
-    let actions: i64 = sqlx::query_scalar!(r#"select count(*) as "n!" from plan_actions"#).fetch_one(&pool).await.unwrap();
+    let actions: i64 =
+        sqlx::query_scalar!(r#"select count(*) as "n!" from plan_actions"#).fetch_one(&pool).await.unwrap();
     assert_eq!(actions as usize, source.action_count());
-    let outcomes: Vec<i32> = sqlx::query_scalar!("select number from outcomes order by number").fetch_all(&pool).await.unwrap();
+    let outcomes: Vec<i32> =
+        sqlx::query_scalar!("select number from outcomes order by number").fetch_all(&pool).await.unwrap();
     assert_eq!(outcomes, (1..=8).collect::<Vec<_>>());
-    let statuses: i64 = sqlx::query_scalar!(r#"select count(*) as "n!" from actions where status = 'P'"#).fetch_one(&pool).await.unwrap();
+    let statuses: i64 = sqlx::query_scalar!(r#"select count(*) as "n!" from actions where status = 'P'"#)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     assert_eq!(statuses as usize, common::source_complete_count());
 }
 
@@ -64,10 +69,12 @@ async fn the_database_refuses_an_objective_numbered_under_another_outcome(pool: 
     committees(&pool, &["clackmannanshire"]).await;
     import(&pool, "clackmannanshire", "2023-25", CLACKMANNANSHIRE_CSV).await.unwrap();
     // The CSV validation catches this first; the schema holds the same rule for every writer.
-    let err = sqlx::query!("update objectives set outcome_number = outcome_number + 1 where outcome_number = 1 and minor = 1")
-        .execute(&pool)
-        .await
-        .unwrap_err();
+    let err = sqlx::query!(
+        "update objectives set outcome_number = outcome_number + 1 where outcome_number = 1 and minor = 1"
+    )
+    .execute(&pool)
+    .await
+    .unwrap_err();
     assert_eq!(err.as_database_error().and_then(|e| e.constraint()), Some("objectives_outcome_id_outcome_number_fkey"));
 }
 
@@ -80,7 +87,13 @@ async fn leads_naming_a_subgroup_are_linked_to_it(pool: PgPool) {
     .fetch_all(&pool)
     .await
     .unwrap();
-    for slug in ["fv-policies-procedures-protocols", "fv-public-information-engagement-participation", "performance-management-quality-assurance", "learning-practice-development", "ird-steering-group"] {
+    for slug in [
+        "fv-policies-procedures-protocols",
+        "fv-public-information-engagement-participation",
+        "performance-management-quality-assurance",
+        "learning-practice-development",
+        "ird-steering-group",
+    ] {
         assert!(linked.iter().any(|l| l == slug), "no action linked to {slug}: {linked:?}");
     }
 }

@@ -12,11 +12,12 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
         response.set_status(error.status());
     }
     let (heading, hint) = match &error {
-        AppError::NotFound(_) => (
-            "Page not found",
-            "The address may be mistyped, or the plan may not be published yet.",
-        ),
-        AppError::Forbidden | AppError::Unauthorized => ("Not available", "You may need to sign in with another account."),
+        AppError::NotFound(_) => {
+            ("Page not found", "The address may be mistyped, or the plan may not be published yet.")
+        }
+        AppError::Forbidden | AppError::Unauthorized => {
+            ("Not available", "You may need to sign in with another account.")
+        }
         _ => ("Something went wrong", "Please try again in a moment."),
     };
     view! {

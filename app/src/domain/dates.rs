@@ -1,8 +1,18 @@
 //! Dates travel as ISO strings (keeps a date library out of the WASM); pages format them.
 
 const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-    "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 
 /// "2023-11-01" → "1 November 2023"; anything else is returned as it is.

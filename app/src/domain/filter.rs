@@ -16,11 +16,7 @@ pub struct PlanFilter {
 impl PlanFilter {
     pub fn from_query(status: Option<&str>, lead: Option<&str>, subgroup: Option<&str>) -> Self {
         let non_empty = |v: Option<&str>| v.map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
-        PlanFilter {
-            status: status.and_then(parse_status_key),
-            lead: non_empty(lead),
-            subgroup: non_empty(subgroup),
-        }
+        PlanFilter { status: status.and_then(parse_status_key), lead: non_empty(lead), subgroup: non_empty(subgroup) }
     }
 
     pub fn is_active(&self) -> bool {

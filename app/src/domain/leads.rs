@@ -39,10 +39,7 @@ pub fn distinct_leads<'a>(leads: impl IntoIterator<Item = &'a str>) -> Vec<Strin
 /// several spellings of "subgroup" that plans use.
 pub fn normalise_group_name(text: &str) -> String {
     let lowered = text.to_lowercase().replace('&', " and ");
-    let words: Vec<&str> = lowered
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
+    let words: Vec<&str> = lowered.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
     let mut out: Vec<&str> = Vec::with_capacity(words.len());
     let mut i = 0;
     while i < words.len() {
@@ -65,11 +62,7 @@ pub fn normalise_group_name(text: &str) -> String {
 /// Whether a lead cell names a group known by any of `names`.
 pub fn lead_mentions(lead: &str, names: &[String]) -> bool {
     let lead = format!(" {} ", normalise_group_name(lead));
-    names
-        .iter()
-        .map(|n| normalise_group_name(n))
-        .filter(|n| !n.is_empty())
-        .any(|n| lead.contains(&format!(" {n} ")))
+    names.iter().map(|n| normalise_group_name(n)).filter(|n| !n.is_empty()).any(|n| lead.contains(&format!(" {n} ")))
 }
 
 #[cfg(test)]

@@ -135,12 +135,7 @@ pub struct ImportAction {
 
 impl PlanImport {
     pub fn action_count(&self) -> usize {
-        self.priorities
-            .iter()
-            .flat_map(|p| &p.outcomes)
-            .flat_map(|o| &o.objectives)
-            .map(|o| o.actions.len())
-            .sum()
+        self.priorities.iter().flat_map(|p| &p.outcomes).flat_map(|o| &o.objectives).map(|o| o.actions.len()).sum()
     }
 
     /// The rows that describe this plan, in order (stored plans export through
@@ -220,17 +215,15 @@ pub fn write_csv(rows: &[PlanCsvRow]) -> String {
 /// every problem found comes back and nothing should be saved.
 pub fn parse_plan_csv(bytes: &[u8]) -> Result<PlanImport, Vec<CsvProblem>> {
     let whole_file = |message: String| vec![CsvProblem { row: 0, column: None, message }];
-    let text = std::str::from_utf8(bytes)
-        .map_err(|e| whole_file(format!("the file is not UTF-8 text (first bad byte at position {})", e.valid_up_to())))?;
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        whole_file(format!("the file is not UTF-8 text (first bad byte at position {})", e.valid_up_to()))
+    })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim().is_empty() {
         return Err(whole_file("the file is empty: it needs the header row and one row per action".into()));
     }
 
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
     let mut problems = Vec::new();
     let mut rows: Vec<(usize, PlanCsvRow)> = Vec::new();
 
@@ -261,12 +254,20 @@ pub fn parse_plan_csv(bytes: &[u8]) -> Result<PlanImport, Vec<CsvProblem>> {
             problems.push(CsvProblem {
                 row,
                 column: None,
-                message: format!("has {} columns; every row needs the {} columns of the header", record.len(), COLUMNS.len()),
+                message: format!(
+                    "has {} columns; every row needs the {} columns of the header",
+                    record.len(),
+                    COLUMNS.len()
+                ),
             });
             continue;
         }
         if rows.len() == MAX_ROWS {
-            problems.push(CsvProblem { row, column: None, message: format!("a plan holds at most {MAX_ROWS} actions") });
+            problems.push(CsvProblem {
+                row,
+                column: None,
+                message: format!("a plan holds at most {MAX_ROWS} actions"),
+            });
             break;
         }
         let cells: Vec<String> = record.iter().map(clean_cell).collect();
@@ -323,7 +324,13 @@ fn build_tree(rows: &[(usize, PlanCsvRow)], problems: &mut Vec<CsvProblem>) -> P
                 .ok()
         });
         if outcome_number.is_none() && ObjectiveNumber::parse(&cells.objective_number).is_err() {
-            problem("objective_number", format!("\"{}\" is not an objective number: write it as outcome.number, e.g. 1.2", cells.objective_number));
+            problem(
+                "objective_number",
+                format!(
+                    "\"{}\" is not an objective number: write it as outcome.number, e.g. 1.2",
+                    cells.objective_number
+                ),
+            );
         }
         if cells.objective.is_empty() {
             problem("objective", "is empty: every objective needs its text".into());
@@ -333,7 +340,8 @@ fn build_tree(rows: &[(usize, PlanCsvRow)], problems: &mut Vec<CsvProblem>) -> P
         }
         let status = Status::parse_optional(&cells.status).map_err(|m| problem("status", m)).ok();
 
-        let (Some(outcome_number), Some(objective_number), Some(status)) = (outcome_number, objective_number, status) else {
+        let (Some(outcome_number), Some(objective_number), Some(status)) = (outcome_number, objective_number, status)
+        else {
             continue;
         };
         if cells.priority.is_empty() || cells.objective.is_empty() || cells.action.is_empty() {
@@ -344,7 +352,10 @@ fn build_tree(rows: &[(usize, PlanCsvRow)], problems: &mut Vec<CsvProblem>) -> P
         let continues_priority = plan.priorities.last().is_some_and(|p| p.title == cells.priority);
         if !continues_priority {
             if seen_priorities.contains(&cells.priority) {
-                problem("priority", format!("\"{}\" appeared earlier: keep each priority's rows together", cells.priority));
+                problem(
+                    "priority",
+                    format!("\"{}\" appeared earlier: keep each priority's rows together", cells.priority),
+                );
                 continue;
             }
             seen_priorities.push(cells.priority.clone());
@@ -356,7 +367,10 @@ fn build_tree(rows: &[(usize, PlanCsvRow)], problems: &mut Vec<CsvProblem>) -> P
         if continues_outcome {
             let outcome = priority.outcomes.last().expect("just checked");
             if outcome.title != cells.outcome {
-                problem("outcome", format!("differs from the text given for outcome {outcome_number} on an earlier row"));
+                problem(
+                    "outcome",
+                    format!("differs from the text given for outcome {outcome_number} on an earlier row"),
+                );
                 continue;
             }
         } else {
@@ -365,7 +379,11 @@ fn build_tree(rows: &[(usize, PlanCsvRow)], problems: &mut Vec<CsvProblem>) -> P
                 continue;
             }
             seen_outcomes.push(outcome_number);
-            priority.outcomes.push(ImportOutcome { number: outcome_number, title: cells.outcome.clone(), objectives: Vec::new() });
+            priority.outcomes.push(ImportOutcome {
+                number: outcome_number,
+                title: cells.outcome.clone(),
+                objectives: Vec::new(),
+            });
         }
         let outcome = priority.outcomes.last_mut().expect("just ensured");
 
@@ -373,16 +391,26 @@ fn build_tree(rows: &[(usize, PlanCsvRow)], problems: &mut Vec<CsvProblem>) -> P
         if continues_objective {
             let objective = outcome.objectives.last().expect("just checked");
             if objective.title != cells.objective {
-                problem("objective", format!("differs from the text given for objective {objective_number} on an earlier row"));
+                problem(
+                    "objective",
+                    format!("differs from the text given for objective {objective_number} on an earlier row"),
+                );
                 continue;
             }
         } else {
             if seen_objectives.contains(&objective_number) {
-                problem("objective_number", format!("objective {objective_number} appeared earlier: keep each objective's rows together"));
+                problem(
+                    "objective_number",
+                    format!("objective {objective_number} appeared earlier: keep each objective's rows together"),
+                );
                 continue;
             }
             seen_objectives.push(objective_number);
-            outcome.objectives.push(ImportObjective { number: objective_number, title: cells.objective.clone(), actions: Vec::new() });
+            outcome.objectives.push(ImportObjective {
+                number: objective_number,
+                title: cells.objective.clone(),
+                actions: Vec::new(),
+            });
         }
         let objective = outcome.objectives.last_mut().expect("just ensured");
         objective.actions.push(ImportAction {
@@ -401,7 +429,8 @@ fn build_tree(rows: &[(usize, PlanCsvRow)], problems: &mut Vec<CsvProblem>) -> P
 mod tests {
     use super::*;
 
-    const HEADER: &str = "priority,outcome_number,outcome,objective_number,objective,action,lead,timescale,evidence,progress,status\n";
+    const HEADER: &str =
+        "priority,outcome_number,outcome,objective_number,objective,action,lead,timescale,evidence,progress,status\n";
 
     fn csv(rows: &[&str]) -> Vec<u8> {
         let mut text = HEADER.to_owned();
@@ -464,8 +493,15 @@ mod tests {
             "P,1,,1.4,Obj,Bad status,Lead,,,,Purple",
             "P,1,,1.5,Obj,Too few columns",
         ]));
-        assert!(err.iter().any(|e| e.starts_with("row 3, column objective_number: objective 2.1 does not belong to outcome 1")), "{err:?}");
-        assert!(err.iter().any(|e| e.starts_with("row 4, column outcome_number: \"x\" is not an outcome number")), "{err:?}");
+        assert!(
+            err.iter()
+                .any(|e| e.starts_with("row 3, column objective_number: objective 2.1 does not belong to outcome 1")),
+            "{err:?}"
+        );
+        assert!(
+            err.iter().any(|e| e.starts_with("row 4, column outcome_number: \"x\" is not an outcome number")),
+            "{err:?}"
+        );
         assert!(err.iter().any(|e| e.starts_with("row 5, column action: is empty")), "{err:?}");
         assert!(err.iter().any(|e| e.starts_with("row 6, column status: \"Purple\" is not a status")), "{err:?}");
         assert!(err.iter().any(|e| e.starts_with("row 7: has 6 columns")), "{err:?}");
@@ -482,7 +518,10 @@ mod tests {
             "P,2,,2.1,Changed objective,E,L,,,,",
         ]));
         assert!(err.iter().any(|e| e.starts_with("row 3, column outcome: differs")), "{err:?}");
-        assert!(err.iter().any(|e| e.starts_with("row 5, column outcome_number: outcome 1 appeared earlier")), "{err:?}");
+        assert!(
+            err.iter().any(|e| e.starts_with("row 5, column outcome_number: outcome 1 appeared earlier")),
+            "{err:?}"
+        );
         assert!(err.iter().any(|e| e.starts_with("row 6, column objective: differs")), "{err:?}");
     }
 

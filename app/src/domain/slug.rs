@@ -11,9 +11,9 @@ impl Slug {
     pub fn parse(text: &str) -> Result<Self, String> {
         let ok = !text.is_empty()
             && text.len() <= 64
-            && text.split('-').all(|part| {
-                !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-            });
+            && text
+                .split('-')
+                .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()));
         if ok {
             Ok(Slug(text.to_owned()))
         } else {

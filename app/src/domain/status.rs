@@ -16,12 +16,7 @@ pub enum Status {
 }
 
 impl Status {
-    pub const ALL: [Status; 4] = [
-        Status::OnTarget,
-        Status::Delayed,
-        Status::RevisionRequired,
-        Status::Complete,
-    ];
+    pub const ALL: [Status; 4] = [Status::OnTarget, Status::Delayed, Status::RevisionRequired, Status::Complete];
 
     /// Parses the one-letter code used by the plans, the CSV format and the database.
     pub fn parse(code: &str) -> Result<Self, String> {
@@ -151,13 +146,7 @@ impl StatusCounts {
 
     /// Every status including "not yet assessed", in the order the key lists them.
     pub fn keyed() -> [Option<Status>; 5] {
-        [
-            Some(Status::OnTarget),
-            Some(Status::Delayed),
-            Some(Status::RevisionRequired),
-            Some(Status::Complete),
-            None,
-        ]
+        [Some(Status::OnTarget), Some(Status::Delayed), Some(Status::RevisionRequired), Some(Status::Complete), None]
     }
 }
 

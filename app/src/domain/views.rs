@@ -152,11 +152,7 @@ pub struct ActionRow {
 
 impl PlanView {
     pub fn actions(&self) -> impl Iterator<Item = &ActionRow> {
-        self.priorities
-            .iter()
-            .flat_map(|p| &p.outcomes)
-            .flat_map(|o| &o.objectives)
-            .flat_map(|o| &o.actions)
+        self.priorities.iter().flat_map(|p| &p.outcomes).flat_map(|o| &o.objectives).flat_map(|o| &o.actions)
     }
 
     pub fn counts(&self) -> StatusCounts {

@@ -25,11 +25,8 @@ pub fn ProtocolsPage() -> impl IntoView {
 
 #[component]
 fn RegisterBody(register: ProtocolRegister) -> impl IntoView {
-    let headings = register
-        .committees
-        .iter()
-        .map(|c| view! { <th scope="col">{c.short_name.clone()}</th> })
-        .collect_view();
+    let headings =
+        register.committees.iter().map(|c| view! { <th scope="col">{c.short_name.clone()}</th> }).collect_view();
     let names: Vec<String> = register.committees.iter().map(|c| c.short_name.clone()).collect();
     let rows = register
         .protocols

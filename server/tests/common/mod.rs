@@ -42,9 +42,8 @@ impl TestApp {
         let request = Request::get(path).body(Body::empty()).expect("request");
         let response = self.router.clone().oneshot(request).await.expect("router answers");
         let status = response.status();
-        let header_text = |name| {
-            response.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned()
-        };
+        let header_text =
+            |name| response.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
         let content_type = header_text(header::CONTENT_TYPE);
         let disposition = header_text(header::CONTENT_DISPOSITION);
         let bytes = response.into_body().collect().await.expect("body").to_bytes();
@@ -74,7 +73,15 @@ pub async fn committees(pool: &PgPool, slugs: &[&str]) {
     for slug in slugs {
         create_committee(
             &mut tx,
-            NewCommittee { region_id: region, slug, name: slug, short_name: slug, council_areas: &[], cog_name: "", is_sample: false },
+            NewCommittee {
+                region_id: region,
+                slug,
+                name: slug,
+                short_name: slug,
+                council_areas: &[],
+                cog_name: "",
+                is_sample: false,
+            },
         )
         .await
         .unwrap();

@@ -148,7 +148,11 @@ pub async fn adoptions(db: &mut PgConnection, action_ids: &[Uuid]) -> Result<Vec
             (
                 r.action_id,
                 AdoptionView {
-                    committee: CommitteeRef { slug: r.committee_slug, name: r.committee_name, short_name: r.committee_short_name },
+                    committee: CommitteeRef {
+                        slug: r.committee_slug,
+                        name: r.committee_name,
+                        short_name: r.committee_short_name,
+                    },
                     plan_slug: r.plan_slug,
                     plan_title: r.plan_title,
                     reference: action_ref(number, r.position as u32),

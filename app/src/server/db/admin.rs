@@ -83,7 +83,13 @@ pub async fn create_subgroup(db: &mut PgConnection, s: NewSubgroup<'_>) -> Resul
     Ok(id)
 }
 
-pub async fn add_plan_review(db: &mut PgConnection, committee_slug: &str, plan_slug: &str, reviewed_on: Date, note: &str) -> Result<(), AppError> {
+pub async fn add_plan_review(
+    db: &mut PgConnection,
+    committee_slug: &str,
+    plan_slug: &str,
+    reviewed_on: Date,
+    note: &str,
+) -> Result<(), AppError> {
     let plan = plan_id(db, committee_slug, plan_slug).await?;
     let id = sqlx::query_scalar!(
         r#"insert into plan_reviews (plan_id, reviewed_on, note) values ($1, $2, $3) returning id"#,
@@ -93,12 +99,19 @@ pub async fn add_plan_review(db: &mut PgConnection, committee_slug: &str, plan_s
     )
     .fetch_one(&mut *db)
     .await?;
-    audit_insert(db, Some(plan.1), None, "plan_review", id, format!("Recorded review of plan {plan_slug}: {note}")).await?;
+    audit_insert(db, Some(plan.1), None, "plan_review", id, format!("Recorded review of plan {plan_slug}: {note}"))
+        .await?;
     notify_plan_changed(db, committee_slug).await
 }
 
 /// The committee action at `reference` ("3.1.2") of a plan.
-pub async fn action_at(db: &mut PgConnection, committee_slug: &str, plan_slug: &str, objective: ObjectiveNumber, position: u32) -> Result<Uuid, AppError> {
+pub async fn action_at(
+    db: &mut PgConnection,
+    committee_slug: &str,
+    plan_slug: &str,
+    objective: ObjectiveNumber,
+    position: u32,
+) -> Result<Uuid, AppError> {
     sqlx::query_scalar!(
         r#"select pa.action_id from plan_actions pa
              join plans p on p.id = pa.plan_id
@@ -113,7 +126,9 @@ pub async fn action_at(db: &mut PgConnection, committee_slug: &str, plan_slug: &
     )
     .fetch_optional(&mut *db)
     .await?
-    .ok_or_else(|| AppError::not_found(format!("action {objective}.{position} in plan {plan_slug} of {committee_slug}")))
+    .ok_or_else(|| {
+        AppError::not_found(format!("action {objective}.{position} in plan {plan_slug} of {committee_slug}"))
+    })
 }
 
 /// Hands a committee's action to a subgroup of its region: from now on the subgroup owns it
@@ -211,7 +226,9 @@ pub async fn adopt_action(
             operation: "insert",
             summary: format!("Shared action adopted into plan {plan_slug} as {objective}.{position}"),
             before: None,
-            after: Some(serde_json::json!({ "plan_id": target.plan_id, "objective_id": target.id, "position": position })),
+            after: Some(
+                serde_json::json!({ "plan_id": target.plan_id, "objective_id": target.id, "position": position }),
+            ),
         },
     )
     .await?;

@@ -29,7 +29,11 @@ pub struct ImportSummary {
 
 /// Creates the plan (or fills an existing empty one) from `plan`. Refuses a plan that already
 /// holds actions: an import never overwrites what people have saved.
-pub async fn import_plan(db: &mut PgConnection, new: NewPlan<'_>, plan: &PlanImport) -> Result<ImportSummary, AppError> {
+pub async fn import_plan(
+    db: &mut PgConnection,
+    new: NewPlan<'_>,
+    plan: &PlanImport,
+) -> Result<ImportSummary, AppError> {
     let committee = sqlx::query!(r#"select id, region_id from committees where slug = $1"#, new.committee_slug)
         .fetch_optional(&mut *db)
         .await?
@@ -252,8 +256,6 @@ pub async fn link_lead_subgroups(
 /// Tells every server instance (LISTEN plan_changed) that a committee's plans changed; sent
 /// when the transaction commits, never for one that rolls back.
 pub async fn notify_plan_changed(db: &mut PgConnection, committee_slug: &str) -> Result<(), AppError> {
-    sqlx::query!(r#"select pg_notify('plan_changed', $1)"#, committee_slug)
-        .execute(&mut *db)
-        .await?;
+    sqlx::query!(r#"select pg_notify('plan_changed', $1)"#, committee_slug).execute(&mut *db).await?;
     Ok(())
 }

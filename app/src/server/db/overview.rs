@@ -3,7 +3,9 @@
 //! whatever the number of committees.
 
 use crate::domain::status::StatusCounts;
-use crate::domain::views::{CommitteeRef, CommitteeSummary, PlanSummary, ProtocolSummary, SubgroupRef, SubgroupSummary};
+use crate::domain::views::{
+    CommitteeRef, CommitteeSummary, PlanSummary, ProtocolSummary, SubgroupRef, SubgroupSummary,
+};
 use crate::error::AppError;
 use sqlx::PgConnection;
 use uuid::Uuid;

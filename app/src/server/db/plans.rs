@@ -151,11 +151,19 @@ pub async fn load_plan(db: &mut sqlx::PgConnection, header: PlanHeader) -> Resul
     let mut subgroups: Vec<SubgroupRef> = Vec::new();
     for s in structure {
         if priorities.last().is_none_or(|p| p.position != s.priority_position as u32) {
-            priorities.push(PriorityView { position: s.priority_position as u32, title: s.priority_title, outcomes: Vec::new() });
+            priorities.push(PriorityView {
+                position: s.priority_position as u32,
+                title: s.priority_title,
+                outcomes: Vec::new(),
+            });
         }
         let priority = priorities.last_mut().expect("pushed above");
         if priority.outcomes.last().is_none_or(|o| o.number != s.outcome_number as u32) {
-            priority.outcomes.push(OutcomeView { number: s.outcome_number as u32, title: s.outcome_title, objectives: Vec::new() });
+            priority.outcomes.push(OutcomeView {
+                number: s.outcome_number as u32,
+                title: s.outcome_title,
+                objectives: Vec::new(),
+            });
         }
         let outcome = priority.outcomes.last_mut().expect("pushed above");
         let actions = by_objective.remove(&s.objective_id).unwrap_or_default();

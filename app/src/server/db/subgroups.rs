@@ -103,9 +103,16 @@ pub async fn subgroup_page(db: &mut PgConnection, slug: &str) -> Result<Option<S
             .into_iter()
             .map(|r| LedActionView {
                 id: r.id,
-                committee: CommitteeRef { slug: r.committee_slug, name: r.committee_name, short_name: r.committee_short_name },
+                committee: CommitteeRef {
+                    slug: r.committee_slug,
+                    name: r.committee_name,
+                    short_name: r.committee_short_name,
+                },
                 plan_slug: r.plan_slug,
-                reference: action_ref(ObjectiveNumber { outcome: r.outcome_number as u32, minor: r.minor as u32 }, r.position as u32),
+                reference: action_ref(
+                    ObjectiveNumber { outcome: r.outcome_number as u32, minor: r.minor as u32 },
+                    r.position as u32,
+                ),
                 description: r.description,
                 status: parse_status(r.status),
             })
