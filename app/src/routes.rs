@@ -1,5 +1,7 @@
-//! The HTML shell and the route table. Routes that can answer 404 render in async mode so the
-//! status is set before the response starts.
+//! The HTML shell and the route table. Pages render on the server only (leptos islands): the
+//! browser hydrates just the interactive islands, so page data never travels twice and the
+//! WASM stays small. Routes that can answer 404 render in async mode so the status is set
+//! before the response starts.
 
 use crate::components::error_page::NotFound;
 use crate::components::layout::Layout;
@@ -25,7 +27,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="theme-color" content="#1d3557"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
+                <HydrationScripts options islands=true/>
                 <MetaTags/>
             </head>
             <body>

@@ -5,6 +5,7 @@ pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod handlers;
+pub mod page_cache;
 pub mod routes;
 
 use app::server::state::AppState;

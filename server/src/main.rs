@@ -75,7 +75,9 @@ async fn serve(pool: sqlx::PgPool) -> Result<(), String> {
     use axum::serve::ListenerExt;
     let conf = get_configuration(None).map_err(|e| format!("leptos configuration: {e}"))?;
     let addr = conf.leptos_options.site_addr;
-    let app = server::routes::router(server::state(pool, conf.leptos_options));
+    let cache = server::page_cache::PageCache::new(2_000, std::time::Duration::from_secs(60));
+    server::page_cache::spawn_listener(pool.clone(), cache.clone());
+    let app = server::routes::router(server::state(pool, conf.leptos_options), cache);
     let listener = tokio::net::TcpListener::bind(&addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     // Without TCP_NODELAY small static responses stall ~40 ms on keep-alive connections.
     let listener = listener.tap_io(|tcp| {

@@ -9,7 +9,7 @@ pub fn Layout(children: Children) -> impl IntoView {
             <div class="wrap header-inner">
                 <a class="brand" href="/">
                     <span class="brand-mark" aria-hidden="true">"FV"</span>
-                    <span class="brand-text">"Forth Valley Child Protection"<small>"Strategic improvement plans"</small></span>
+                    <span class="brand-text">"Forth Valley Child Protection"<span class="visually-hidden">": "</span><small>"Strategic improvement plans"</small></span>
                 </a>
                 <nav aria-label="Main">
                     <ul>
@@ -45,5 +45,7 @@ pub fn Breadcrumbs(items: Vec<(String, Option<String>)>) -> impl IntoView {
 /// Text that keeps the line breaks of its source (bullet lists in a plan cell).
 #[component]
 pub fn Multiline(#[prop(into)] text: String) -> impl IntoView {
+    // An empty cell stays truly empty, so phone cards can leave its label out.
+    let text = (!text.is_empty()).then_some(text);
     view! { <span class="multiline">{text}</span> }
 }

@@ -49,7 +49,7 @@ fn ActionBody(detail: ActionDetail) -> impl IntoView {
                     <li>
                         <p class="timeline-meta"><time datetime=h.at.clone()>{long_date(&h.at)}</time>
                             {h.by.map(|by| format!(" · {by}"))}</p>
-                        <p>{status_label(h.from_status)} " → " <StatusBadge status=h.to_status/></p>
+                        <p>{status_label(h.from_status)} <span aria-hidden="true">" → "</span><span class="visually-hidden">" changed to "</span> <StatusBadge status=h.to_status/></p>
                         {(!h.progress.is_empty()).then(|| view! { <p><Multiline text=h.progress.clone()/></p> })}
                         {(!h.note.is_empty()).then(|| view! { <p class="muted"><Multiline text=h.note.clone()/></p> })}
                     </li>

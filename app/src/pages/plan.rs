@@ -10,9 +10,7 @@ use crate::domain::views::{ActionRow, ObjectiveView, OutcomeView, PlanView, Prio
 use crate::pages::{action_href, param, plan_href};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Form;
 use leptos_router::hooks::{use_params_map, use_query_map};
-use std::sync::Arc;
 
 /// `/committees/{committee}/plans/{plan}`: the plan as the committee knows it, filterable by
 /// status, lead and subgroup through the URL.
@@ -40,17 +38,17 @@ pub fn PlanPage() -> impl IntoView {
 
 #[component]
 fn PlanBody(plan: PlanView) -> impl IntoView {
-    let query = use_query_map();
-    let filter = Memo::new(move |_| {
-        let q = query.read();
+    // Rendered on the server only: the filters come from the request's query string.
+    let current = {
+        let query = use_query_map();
+        let q = query.read_untracked();
         PlanFilter::from_query(q.get_str("status"), q.get_str("lead"), q.get_str("subgroup"))
-    });
+    };
     let base = plan_href(&plan.committee.slug, &plan.slug);
     let title = format!("{} – {}", plan.title, plan.committee.name);
     let reviewed = plan.reviews.first().map(|r| format!("Reviewed and updated {}", month_year(&r.reviewed_on)));
     let counts = plan.counts();
     let leads = distinct_leads(plan.actions().map(|a| a.lead.as_str()));
-    let plan = Arc::new(plan);
 
     view! {
         <Title text=title/>
@@ -71,75 +69,99 @@ fn PlanBody(plan: PlanView) -> impl IntoView {
                 <a href=format!("{base}/export.csv") download="" rel="external">"Download as CSV"</a>
             </p>
         </header>
-        <Filters plan=plan.clone() leads filter base=base.clone()/>
-        {move || {
-            let filter = filter.get();
-            view! { <PlanContent plan=plan.clone() filter/> }
-        }}
+        <Filters
+            action=base.clone()
+            status=current.status_param().to_owned()
+            leads
+            lead=current.lead.clone().unwrap_or_default()
+            subgroups=plan.subgroups.iter().map(|s| (s.slug.clone(), s.name.clone())).collect()
+            subgroup=current.subgroup.clone().unwrap_or_default()
+        />
+        <PlanContent plan filter=current/>
     }
 }
 
-#[component]
-fn Filters(plan: Arc<PlanView>, leads: Vec<String>, filter: Memo<PlanFilter>, base: String) -> impl IntoView {
-    let current = filter.get_untracked();
+/// The filter form: a plain GET form that works without JavaScript; as an island it applies
+/// a choice as soon as it is made.
+#[island]
+fn Filters(
+    action: String,
+    status: String,
+    leads: Vec<String>,
+    lead: String,
+    subgroups: Vec<(String, String)>,
+    subgroup: String,
+) -> impl IntoView {
     let status_options = StatusCounts::keyed()
         .into_iter()
         .map(|s| {
             let key = status_key(s);
-            view! { <option value=key selected=current.status == Some(s)>{status_label(s)}</option> }
+            view! { <option value=key selected=status == key>{status_label(s)}</option> }
         })
         .collect_view();
     let lead_options = leads
         .into_iter()
-        .map(|lead| {
-            let selected = current.lead.as_deref().is_some_and(|l| l.eq_ignore_ascii_case(&lead));
-            view! { <option value=lead.clone() selected=selected>{lead.clone()}</option> }
+        .map(|name| {
+            let selected = name.eq_ignore_ascii_case(&lead);
+            view! { <option value=name.clone() selected=selected>{name.clone()}</option> }
         })
         .collect_view();
-    let subgroup_options = plan
-        .subgroups
-        .iter()
-        .map(|s| {
-            let selected = current.subgroup.as_deref() == Some(s.slug.as_str());
-            view! { <option value=s.slug.clone() selected=selected>{s.name.clone()}</option> }
+    let subgroup_options = subgroups
+        .into_iter()
+        .map(|(slug, name)| {
+            let selected = slug == subgroup;
+            view! { <option value=slug selected=selected>{name}</option> }
         })
         .collect_view();
+    let apply_now = move |ev: leptos::ev::Event| {
+        #[cfg(feature = "hydrate")]
+        {
+            use leptos::wasm_bindgen::JsCast;
+            let form = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok()).and_then(|s| s.form());
+            if let Some(form) = form {
+                let _ = form.request_submit();
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = ev;
+    };
+    let clear_href = action.clone();
     view! {
         <section class="filters" aria-labelledby="filters-heading">
             <h2 id="filters-heading" class="visually-hidden">"Filter the plan"</h2>
-            <Form method="GET" action=base.clone() noscroll=true>
+            <form method="get" action=action>
                 <div class="filter-field">
                     <label for="filter-status">"Status"</label>
-                    <select id="filter-status" name="status">
+                    <select id="filter-status" name="status" on:change=apply_now>
                         <option value="">"Any status"</option>
                         {status_options}
                     </select>
                 </div>
                 <div class="filter-field">
                     <label for="filter-lead">"Lead"</label>
-                    <select id="filter-lead" name="lead">
+                    <select id="filter-lead" name="lead" on:change=apply_now>
                         <option value="">"Any lead"</option>
                         {lead_options}
                     </select>
                 </div>
                 <div class="filter-field">
                     <label for="filter-subgroup">"Subgroup"</label>
-                    <select id="filter-subgroup" name="subgroup">
+                    <select id="filter-subgroup" name="subgroup" on:change=apply_now>
                         <option value="">"Any subgroup"</option>
                         {subgroup_options}
                     </select>
                 </div>
                 <div class="filter-actions">
                     <button type="submit" class="button">"Apply filters"</button>
-                    <a href=base class="button button-secondary">"Clear"</a>
+                    <a href=clear_href class="button button-secondary">"Clear"</a>
                 </div>
-            </Form>
+            </form>
         </section>
     }
 }
 
 #[component]
-fn PlanContent(plan: Arc<PlanView>, filter: PlanFilter) -> impl IntoView {
+fn PlanContent(plan: PlanView, filter: PlanFilter) -> impl IntoView {
     let total = plan.actions().count();
     let shown = plan.actions().filter(|a| filter.matches(a)).count();
     let summary = if filter.is_active() {
@@ -172,7 +194,7 @@ fn PrioritySection(priority: PriorityView, filter: PlanFilter, committee: String
         .collect_view();
     view! {
         <section class="priority" aria-labelledby=format!("priority-{}", priority.position)>
-            <h2 id=format!("priority-{}", priority.position)><span class="eyebrow">"Strategic priority"</span>{priority.title}</h2>
+            <h2 id=format!("priority-{}", priority.position)><span class="eyebrow">"Strategic priority"<span class="visually-hidden">": "</span></span>{priority.title}</h2>
             {outcomes}
         </section>
     }
@@ -196,16 +218,16 @@ fn OutcomeSection(outcome: OutcomeView, filter: PlanFilter, committee: String, p
                     <span class="outcome-title"><span class="visually-hidden">": "</span>{outcome.title.clone()}</span>
                 })}
             </h3>
-            <table class="plan-table">
-                <thead>
-                    <tr>
-                        <th scope="col" class="col-ref">"No."</th>
-                        <th scope="col" class="col-action">"Action: what we are going to do"</th>
-                        <th scope="col" class="col-lead">"Lead & key people"</th>
-                        <th scope="col" class="col-time">"Timescale"</th>
-                        <th scope="col" class="col-evidence">"Evidence or outcome measures"</th>
-                        <th scope="col" class="col-progress">"Progress report"</th>
-                        <th scope="col" class="col-status">"Status"</th>
+            <table class="plan-table" role="table">
+                <thead role="rowgroup">
+                    <tr role="row">
+                        <th scope="col" role="columnheader" class="col-ref">"No."</th>
+                        <th scope="col" role="columnheader" class="col-action">"Action: what we are going to do"</th>
+                        <th scope="col" role="columnheader" class="col-lead">"Lead & key people"</th>
+                        <th scope="col" role="columnheader" class="col-time">"Timescale"</th>
+                        <th scope="col" role="columnheader" class="col-evidence">"Evidence or outcome measures"</th>
+                        <th scope="col" role="columnheader" class="col-progress">"Progress report"</th>
+                        <th scope="col" role="columnheader" class="col-status">"Status"</th>
                     </tr>
                 </thead>
                 {objectives}
@@ -223,9 +245,9 @@ fn ObjectiveRows(objective: ObjectiveView, filter: PlanFilter, committee: String
         .map(|a| view! { <ActionTableRow action=a committee=committee.clone() plan=plan.clone()/> })
         .collect_view();
     view! {
-        <tbody class="objective">
-            <tr class="objective-row">
-                <th scope="colgroup" colspan="7">
+        <tbody class="objective" role="rowgroup">
+            <tr class="objective-row" role="row">
+                <th scope="rowgroup" colspan="7" role="rowheader">
                     <span class="objective-number">{objective.number.to_string()}</span>
                     " " {objective.title}
                 </th>
@@ -246,15 +268,15 @@ fn ActionTableRow(action: ActionRow, committee: String, plan: String) -> impl In
         }
     });
     view! {
-        <tr class=format!("action-row status-row-{}", status_key(action.status)) id=format!("action-{}", action.id)>
-            <td class="col-ref" data-label="No."><a href=href.clone() aria-label=format!("Action {}", action.reference)>{action.reference.clone()}</a></td>
-            <td class="col-action" data-label="Action">
+        <tr class=format!("action-row status-row-{}", status_key(action.status)) id=format!("action-{}", action.id) role="row">
+            <td class="col-ref" data-label="No." role="cell">{action.reference.clone()}</td>
+            <td class="col-action" data-label="Action" role="cell">
                 <a class="action-link" href=href><Multiline text=action.description/></a>
                 {shared}
                 {(!action.local_note.is_empty()).then(|| view! { <p class="local-note">{action.local_note.clone()}</p> })}
             </td>
-            <td class="col-lead" data-label="Lead & key people"><Multiline text=action.lead/></td>
-            <td class="col-time" data-label="Timescale">
+            <td class="col-lead" data-label="Lead & key people" role="cell"><Multiline text=action.lead/></td>
+            <td class="col-time" data-label="Timescale" role="cell">
                 {match action.revised_timescale {
                     Some(revised) => view! {
                         <span class="revised">{revised}</span>
@@ -263,9 +285,9 @@ fn ActionTableRow(action: ActionRow, committee: String, plan: String) -> impl In
                     None => view! { <Multiline text=action.timescale/> }.into_any(),
                 }}
             </td>
-            <td class="col-evidence" data-label="Evidence or outcome measures"><Multiline text=action.evidence/></td>
-            <td class="col-progress" data-label="Progress report"><Multiline text=action.progress/></td>
-            <td class="col-status" data-label="Status"><StatusBadge status=action.status/></td>
+            <td class="col-evidence" data-label="Evidence or outcome measures" role="cell"><Multiline text=action.evidence/></td>
+            <td class="col-progress" data-label="Progress report" role="cell"><Multiline text=action.progress/></td>
+            <td class="col-status" data-label="Status" role="cell"><StatusBadge status=action.status/></td>
         </tr>
     }
 }

@@ -25,8 +25,11 @@ pub fn ProtocolsPage() -> impl IntoView {
 
 #[component]
 fn RegisterBody(register: ProtocolRegister) -> impl IntoView {
-    let headings =
-        register.committees.iter().map(|c| view! { <th scope="col">{c.short_name.clone()}</th> }).collect_view();
+    let headings = register
+        .committees
+        .iter()
+        .map(|c| view! { <th scope="col" role="columnheader">{c.short_name.clone()}</th> })
+        .collect_view();
     let names: Vec<String> = register.committees.iter().map(|c| c.short_name.clone()).collect();
     let rows = register
         .protocols
@@ -37,16 +40,16 @@ fn RegisterBody(register: ProtocolRegister) -> impl IntoView {
         <Breadcrumbs items=vec![(register.region_name.clone(), Some("/".into())), ("Shared protocols".into(), None)]/>
         <h1>"Shared protocols"</h1>
         <p class="lead">"Protocols and guidance shared across " {register.region_name} ", with each committee's ratification of the current version."</p>
-        <table class="register-table">
-            <thead>
-                <tr>
-                    <th scope="col">"Protocol"</th>
-                    <th scope="col">"Current version"</th>
-                    <th scope="col">"Review due"</th>
+        <table class="register-table" role="table">
+            <thead role="rowgroup">
+                <tr role="row">
+                    <th scope="col" role="columnheader">"Protocol"</th>
+                    <th scope="col" role="columnheader">"Current version"</th>
+                    <th scope="col" role="columnheader">"Review due"</th>
                     {headings}
                 </tr>
             </thead>
-            <tbody>{rows}</tbody>
+            <tbody role="rowgroup">{rows}</tbody>
         </table>
     }
 }
@@ -57,11 +60,11 @@ fn ProtocolRow(protocol: ProtocolEntry, committee_names: Vec<String>) -> impl In
         .ratifications
         .into_iter()
         .zip(committee_names)
-        .map(|(r, name)| view! { <td data-label=name><Ratification ratification=r/></td> })
+        .map(|(r, name)| view! { <td data-label=name role="cell"><Ratification ratification=r/></td> })
         .collect_view();
     view! {
-        <tr id=protocol.slug.clone()>
-            <th scope="row" data-label="Protocol">
+        <tr id=protocol.slug.clone() role="row">
+            <th scope="row" data-label="Protocol" role="rowheader">
                 {match protocol.document_url {
                     Some(url) => view! { <a href=url rel="external">{protocol.title.clone()}</a> }.into_any(),
                     None => view! { <span>{protocol.title.clone()}</span> }.into_any(),
@@ -69,9 +72,9 @@ fn ProtocolRow(protocol: ProtocolEntry, committee_names: Vec<String>) -> impl In
                 {protocol.owner.map(|o| view! { <span class="muted block">"Owner: " <a href=format!("/subgroups/{}", o.slug)>{o.name}</a></span> })}
                 {(!protocol.summary.is_empty()).then(|| view! { <span class="muted block">{protocol.summary.clone()}</span> })}
             </th>
-            <td data-label="Current version">{protocol.current_version.unwrap_or_else(|| "None yet".into())}
+            <td data-label="Current version" role="cell">{protocol.current_version.unwrap_or_else(|| "None yet".into())}
                 {protocol.effective_on.map(|d| format!(", in force from {}", long_date(&d)))}</td>
-            <td data-label="Review due">{protocol.review_due_on.map(|d| long_date(&d)).unwrap_or_else(|| "Not set".into())}
+            <td data-label="Review due" role="cell">{protocol.review_due_on.map(|d| long_date(&d)).unwrap_or_else(|| "Not set".into())}
                 {protocol.review_overdue.then(|| view! { <span class="flag flag-warning">"Overdue"</span> })}</td>
             {cells}
         </tr>

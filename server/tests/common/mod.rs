@@ -14,11 +14,13 @@ use tower::ServiceExt;
 
 pub struct TestApp {
     pub pool: PgPool,
+    pub cache: std::sync::Arc<server::page_cache::PageCache>,
     router: axum::Router,
 }
 
 pub struct TestResponse {
     pub status: StatusCode,
+    pub cache: String,
     pub content_type: String,
     pub disposition: String,
     pub body: String,
@@ -28,8 +30,22 @@ impl TestApp {
     /// The app over `pool`, with nothing loaded.
     pub fn new(pool: PgPool) -> Self {
         let options = LeptosOptions::builder().output_name("forth").site_root("target/site").build();
-        let router = server::routes::router(server::state(pool.clone(), options));
-        TestApp { pool, router }
+        // Not listening for changes, so it never serves from memory: see `with_live_cache`.
+        let cache = server::page_cache::PageCache::new(100, std::time::Duration::from_secs(60));
+        let router = server::routes::router(server::state(pool.clone(), options), cache.clone());
+        TestApp { pool, cache, router }
+    }
+
+    /// Starts the change listener, as the server does, and waits until it listens.
+    pub async fn with_live_cache(self) -> Self {
+        server::page_cache::spawn_listener(self.pool.clone(), self.cache.clone());
+        for _ in 0..100 {
+            if self.cache.is_listening() {
+                return self;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("the change listener did not start");
     }
 
     /// The app over `pool` with the demo data loaded.
@@ -39,15 +55,29 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str) -> TestResponse {
-        let request = Request::get(path).body(Body::empty()).expect("request");
+        self.send(Request::get(path).body(Body::empty()).expect("request")).await
+    }
+
+    pub async fn get_with_cookie(&self, path: &str, cookie: &str) -> TestResponse {
+        self.send(Request::get(path).header(header::COOKIE, cookie).body(Body::empty()).expect("request")).await
+    }
+
+    async fn send(&self, request: Request<Body>) -> TestResponse {
         let response = self.router.clone().oneshot(request).await.expect("router answers");
         let status = response.status();
         let header_text =
             |name| response.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
         let content_type = header_text(header::CONTENT_TYPE);
         let disposition = header_text(header::CONTENT_DISPOSITION);
+        let cache = header_text(header::HeaderName::from_static("x-page-cache"));
         let bytes = response.into_body().collect().await.expect("body").to_bytes();
-        TestResponse { status, content_type, disposition, body: String::from_utf8(bytes.to_vec()).expect("UTF-8 body") }
+        TestResponse {
+            status,
+            cache,
+            content_type,
+            disposition,
+            body: String::from_utf8(bytes.to_vec()).expect("UTF-8 body"),
+        }
     }
 }
 
