@@ -38,3 +38,22 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
 pub fn NotFound() -> impl IntoView {
     view! { <ErrorPage error=AppError::not_found("a page at this address")/> }
 }
+
+/// A page whose data comes from one resource: shows it once loaded, or the error page (with
+/// its HTTP status) when loading failed.
+pub fn loaded<T, V>(resource: Resource<Result<T, AppError>>, render: fn(T) -> V) -> impl IntoView
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    V: IntoView + 'static,
+{
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match resource.await {
+                    Ok(data) => render(data).into_any(),
+                    Err(error) => view! { <ErrorPage error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

@@ -5,7 +5,7 @@
 
 use crate::domain::numbering::{parse_outcome_number, ObjectiveNumber};
 use crate::domain::status::Status;
-use crate::domain::views::PlanView;
+use crate::domain::views::{ActionRow, ObjectiveView, OutcomeView, PlanView};
 use std::fmt;
 
 pub const COLUMNS: [&str; 11] = [
@@ -138,9 +138,7 @@ impl PlanImport {
         self.priorities.iter().flat_map(|p| &p.outcomes).flat_map(|o| &o.objectives).map(|o| o.actions.len()).sum()
     }
 
-    /// The rows that describe this plan, in order (stored plans export through
-    /// [`rows_from_view`]).
-    #[cfg(test)]
+    /// The rows that describe this plan, in order.
     pub fn rows(&self) -> Vec<PlanCsvRow> {
         let mut rows = Vec::new();
         for priority in &self.priorities {
@@ -171,29 +169,37 @@ impl PlanImport {
 /// The rows of a stored plan, in plan order. The original timescale is exported (a revised
 /// one is part of the action's history, not of the plan as written).
 pub fn rows_from_view(plan: &PlanView) -> Vec<PlanCsvRow> {
-    let mut rows = Vec::new();
-    for priority in &plan.priorities {
-        for outcome in &priority.outcomes {
-            for objective in &outcome.objectives {
-                for action in &objective.actions {
-                    rows.push(PlanCsvRow {
-                        priority: priority.title.clone(),
-                        outcome_number: outcome.number.to_string(),
-                        outcome: outcome.title.clone(),
-                        objective_number: objective.number.to_string(),
-                        objective: objective.title.clone(),
-                        action: action.description.clone(),
-                        lead: action.lead.clone(),
-                        timescale: action.timescale.clone(),
-                        evidence: action.evidence.clone(),
-                        progress: action.progress.clone(),
-                        status: action.status.map(|s| s.code().to_owned()).unwrap_or_default(),
-                    });
-                }
-            }
+    PlanImport::from(plan).rows()
+}
+
+impl From<&PlanView> for PlanImport {
+    fn from(plan: &PlanView) -> Self {
+        let action = |a: &ActionRow| ImportAction {
+            description: a.description.clone(),
+            lead: a.lead.clone(),
+            timescale: a.timescale.clone(),
+            evidence: a.evidence.clone(),
+            progress: a.progress.clone(),
+            status: a.status,
+        };
+        let objective = |o: &ObjectiveView| ImportObjective {
+            number: o.number,
+            title: o.title.clone(),
+            actions: o.actions.iter().map(action).collect(),
+        };
+        let outcome = |o: &OutcomeView| ImportOutcome {
+            number: o.number,
+            title: o.title.clone(),
+            objectives: o.objectives.iter().map(objective).collect(),
+        };
+        PlanImport {
+            priorities: plan
+                .priorities
+                .iter()
+                .map(|p| ImportPriority { title: p.title.clone(), outcomes: p.outcomes.iter().map(outcome).collect() })
+                .collect(),
         }
     }
-    rows
 }
 
 /// Writes rows in the canonical form: header first, CRLF line ends, quotes only where needed.

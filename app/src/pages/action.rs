@@ -1,5 +1,5 @@
 use crate::api::actions::get_action;
-use crate::components::error_page::ErrorPage;
+use crate::components::error_page::loaded;
 use crate::components::layout::{Breadcrumbs, Multiline};
 use crate::components::status::StatusBadge;
 use crate::domain::dates::long_date;
@@ -22,14 +22,7 @@ pub fn ActionPage() -> impl IntoView {
         |(committee, plan, action)| get_action(committee, plan, action),
     );
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading the action…"</p> }>
-            {move || Suspend::new(async move {
-                match detail.await {
-                    Ok(detail) => view! { <ActionBody detail/> }.into_any(),
-                    Err(error) => view! { <ErrorPage error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {loaded(detail, |detail| view! { <ActionBody detail/> })}
     }
 }
 

@@ -1,5 +1,5 @@
 use crate::api::overview::get_committee;
-use crate::components::error_page::ErrorPage;
+use crate::components::error_page::loaded;
 use crate::components::layout::Breadcrumbs;
 use crate::domain::views::CommitteePage as CommitteeData;
 use crate::pages::overview::CommitteeCard;
@@ -14,14 +14,7 @@ pub fn CommitteePage() -> impl IntoView {
     let params = use_params_map();
     let data = Resource::new(move || param(&params.read(), "committee"), get_committee);
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(data) => view! { <CommitteeBody data/> }.into_any(),
-                    Err(error) => view! { <ErrorPage error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {loaded(data, |data| view! { <CommitteeBody data/> })}
     }
 }
 

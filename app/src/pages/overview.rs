@@ -1,5 +1,5 @@
 use crate::api::overview::get_overview;
-use crate::components::error_page::ErrorPage;
+use crate::components::error_page::loaded;
 use crate::components::status::StatusSummary;
 use crate::domain::dates::{long_date, month_year};
 use crate::domain::views::{CommitteeSummary, Overview, PlanSummary, ProtocolSummary, SubgroupSummary};
@@ -13,14 +13,7 @@ pub fn OverviewPage() -> impl IntoView {
     let overview = Resource::new(|| (), |_| get_overview());
     view! {
         <Title text="Forth Valley overview"/>
-        <Suspense fallback=|| view! { <p class="loading">"Loading the overview…"</p> }>
-            {move || Suspend::new(async move {
-                match overview.await {
-                    Ok(overview) => view! { <OverviewBody overview/> }.into_any(),
-                    Err(error) => view! { <ErrorPage error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {loaded(overview, |overview| view! { <OverviewBody overview/> })}
     }
 }
 

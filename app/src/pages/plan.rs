@@ -1,5 +1,5 @@
 use crate::api::plans::get_plan;
-use crate::components::error_page::ErrorPage;
+use crate::components::error_page::loaded;
 use crate::components::layout::{Breadcrumbs, Multiline};
 use crate::components::status::{StatusBadge, StatusSummary};
 use crate::domain::dates::month_year;
@@ -25,14 +25,7 @@ pub fn PlanPage() -> impl IntoView {
         |(committee, plan)| get_plan(committee, plan),
     );
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading the plan…"</p> }>
-            {move || Suspend::new(async move {
-                match plan.await {
-                    Ok(plan) => view! { <PlanBody plan/> }.into_any(),
-                    Err(error) => view! { <ErrorPage error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {loaded(plan, |plan| view! { <PlanBody plan/> })}
     }
 }
 

@@ -1,5 +1,5 @@
 use crate::api::protocols::get_protocols;
-use crate::components::error_page::ErrorPage;
+use crate::components::error_page::loaded;
 use crate::components::layout::Breadcrumbs;
 use crate::domain::dates::long_date;
 use crate::domain::views::{ProtocolEntry, ProtocolRegister, RatificationView};
@@ -12,14 +12,7 @@ pub fn ProtocolsPage() -> impl IntoView {
     let register = Resource::new(|| (), |_| get_protocols());
     view! {
         <Title text="Shared protocols"/>
-        <Suspense fallback=|| view! { <p class="loading">"Loading the register…"</p> }>
-            {move || Suspend::new(async move {
-                match register.await {
-                    Ok(register) => view! { <RegisterBody register/> }.into_any(),
-                    Err(error) => view! { <ErrorPage error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {loaded(register, |register| view! { <RegisterBody register/> })}
     }
 }
 

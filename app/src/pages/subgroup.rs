@@ -1,5 +1,5 @@
 use crate::api::subgroups::get_subgroup;
-use crate::components::error_page::ErrorPage;
+use crate::components::error_page::loaded;
 use crate::components::layout::{Breadcrumbs, Multiline};
 use crate::components::status::StatusBadge;
 use crate::domain::views::{LedActionView, SharedActionView, SubgroupPage as SubgroupData};
@@ -14,14 +14,7 @@ pub fn SubgroupPage() -> impl IntoView {
     let params = use_params_map();
     let data = Resource::new(move || param(&params.read(), "subgroup"), get_subgroup);
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(data) => view! { <SubgroupBody data/> }.into_any(),
-                    Err(error) => view! { <ErrorPage error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {loaded(data, |data| view! { <SubgroupBody data/> })}
     }
 }
 
