@@ -97,3 +97,42 @@ async fn leads_naming_a_subgroup_are_linked_to_it(pool: PgPool) {
         assert!(linked.iter().any(|l| l == slug), "no action linked to {slug}: {linked:?}");
     }
 }
+
+fn temp_csv(text: &str) -> std::path::PathBuf {
+    let path = std::env::temp_dir().join(format!("fv-import-{}.csv", uuid::Uuid::new_v4()));
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_importer_refuses_a_bad_file_with_each_row_and_column_and_saves_nothing(pool: PgPool) {
+    committees(&pool, &["falkirk"]).await;
+    let before = table_sizes(&pool).await;
+    let file = temp_csv(&format!(
+        "{}\nP,1,,1.1,Obj,Good action,Lead,,,,\nP,1,,2.1,Obj,Under the wrong outcome,Lead,,,,\nP,1,,1.2,Obj,,Lead,,,,X\n",
+        app::domain::plan_csv::COLUMNS.join(",")
+    ));
+    let err =
+        server::cli::run_import(&pool, "falkirk", "2024-26", None, false, file.to_str().unwrap()).await.unwrap_err();
+    std::fs::remove_file(&file).unwrap();
+    assert!(err.contains("3 problem(s); nothing was imported"), "{err}");
+    assert!(err.contains("row 3, column objective_number: objective 2.1 does not belong to outcome 1"), "{err}");
+    assert!(err.contains("row 4, column action: is empty"), "{err}");
+    assert!(err.contains("row 4, column status: \"X\" is not a status"), "{err}");
+    assert!(!err.contains("row 2"), "{err}");
+    assert_eq!(table_sizes(&pool).await, before);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn an_imported_draft_is_not_shown_to_the_public_until_published(pool: PgPool) {
+    committees(&pool, &["falkirk"]).await;
+    let file = temp_csv(server::demo::FALKIRK_CSV);
+    let report =
+        server::cli::run_import(&pool, "falkirk", "2026-28", None, false, file.to_str().unwrap()).await.unwrap();
+    std::fs::remove_file(&file).unwrap();
+    assert!(report.contains("as a draft"), "{report}");
+    let app = common::TestApp::new(pool.clone());
+    assert_eq!(app.get("/committees/falkirk/plans/2026-28").await.status, axum::http::StatusCode::NOT_FOUND);
+    sqlx::query!("update plans set status = 'published'").execute(&pool).await.unwrap();
+    assert_eq!(app.get("/committees/falkirk/plans/2026-28").await.status, axum::http::StatusCode::OK);
+}
