@@ -15,7 +15,9 @@ usage:
   server import-plan --committee SLUG --plan PERIOD [--title TEXT] [--publish] FILE.csv
                                    validate every row, then import the plan (nothing is saved if any row is wrong)
   server export-plan --committee SLUG --plan PERIOD
-                                   print a published plan as CSV";
+                                   print a published plan as CSV
+  server seed-scale --committees N --actions M
+                                   fill an EMPTY database with synthetic committees (bench/overview only)";
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum Command {
@@ -24,6 +26,7 @@ pub enum Command {
     LoadDemo,
     ImportPlan { committee: String, plan: String, title: Option<String>, publish: bool, file: String },
     ExportPlan { committee: String, plan: String },
+    SeedScale { committees: usize, actions: usize },
 }
 
 pub fn parse(args: &[String]) -> Result<Command, String> {
@@ -62,6 +65,16 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
             Ok(Command::ImportPlan { committee, plan, title: value("--title")?, publish: flag("--publish"), file })
         }
         "export-plan" => Ok(Command::ExportPlan { committee: required("--committee")?, plan: required("--plan")? }),
+        "seed-scale" => {
+            let number = |name: &str| -> Result<usize, String> {
+                required(name)?
+                    .parse()
+                    .ok()
+                    .filter(|n| (1..=10_000).contains(n))
+                    .ok_or_else(|| format!("{name} takes a whole number from 1 to 10000"))
+            };
+            Ok(Command::SeedScale { committees: number("--committees")?, actions: number("--actions")? })
+        }
         other => Err(format!("unknown command {other:?}")),
     }
 }
@@ -172,5 +185,10 @@ mod tests {
             Err("the CSV file to import is required".into())
         );
         assert!(parse(&args("frobnicate")).is_err());
+        assert_eq!(
+            parse(&args("seed-scale --committees 100 --actions 300")),
+            Ok(Command::SeedScale { committees: 100, actions: 300 })
+        );
+        assert!(parse(&args("seed-scale --committees 0 --actions 300")).is_err());
     }
 }

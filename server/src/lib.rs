@@ -7,6 +7,7 @@ pub mod demo;
 pub mod handlers;
 pub mod page_cache;
 pub mod routes;
+pub mod scale;
 
 use app::server::state::AppState;
 use sqlx::postgres::PgPoolOptions;

@@ -48,6 +48,12 @@ async fn run(command: Command) -> Result<(), String> {
             print!("{}", cli::run_export(&pool, &committee, &plan).await?);
             Ok(())
         }
+        Command::SeedScale { committees, actions } => {
+            migrate(&pool).await?;
+            server::scale::seed(&pool, committees, actions).await.map_err(|e| format!("seeding failed: {e}"))?;
+            println!("Seeded {committees} committees with {actions} actions each.");
+            Ok(())
+        }
         Command::Serve { demo } => {
             migrate(&pool).await?;
             if demo {

@@ -41,20 +41,18 @@ pub async fn committee_summaries(
     .fetch_all(&mut *db)
     .await?;
 
+    // Counts come from plan_status_counts, which the database keeps current: no join over
+    // every action of the region.
     let plans = sqlx::query!(
         r#"select p.committee_id, p.slug, p.title, p.status, p.is_sample,
                   (select max(r.reviewed_on) from plan_reviews r where r.plan_id = p.id)::text as last_reviewed_on,
-                  count(pa.id) filter (where a.status = 'G') as "g!",
-                  count(pa.id) filter (where a.status = 'A') as "a!",
-                  count(pa.id) filter (where a.status = 'R') as "r!",
-                  count(pa.id) filter (where a.status = 'P') as "p!",
-                  count(pa.id) filter (where a.status is null) as "none!"
+                  coalesce(psc.on_target, 0) as "g!", coalesce(psc.delayed, 0) as "a!",
+                  coalesce(psc.revision_required, 0) as "r!", coalesce(psc.complete, 0) as "p!",
+                  coalesce(psc.not_assessed, 0) as "none!"
              from plans p
              join committees c on c.id = p.committee_id
-             left join plan_actions pa on pa.plan_id = p.id and pa.retired_at is null
-             left join actions a on a.id = pa.action_id
+             left join plan_status_counts psc on psc.plan_id = p.id
             where c.region_id = $1 and ($2::text is null or c.slug = $2) and p.status = 'published'
-            group by p.id
             order by p.slug desc"#,
         region_id,
         only_slug
