@@ -26,10 +26,9 @@ pub async fn export_csv(
     Path((committee, plan)): Path<(String, String)>,
 ) -> Result<impl IntoResponse, AppError> {
     let mut tx = state.pool.begin().await?;
-    let header = db::plans::find_published_plan(&mut *tx, &committee, &plan)
+    let view = db::plans::load_published_plan(&mut tx, &committee, &plan)
         .await?
         .ok_or_else(|| AppError::not_found(format!("a published plan {plan} for the committee \"{committee}\"")))?;
-    let view = db::plans::load_plan(&mut tx, header).await?;
     tx.commit().await?;
     let body = write_csv(&rows_from_view(&view));
     let disposition = format!("attachment; filename=\"{committee}-{plan}.csv\"");

@@ -4,15 +4,14 @@ mod common;
 
 use app::domain::plan_csv::{parse_plan_csv, rows_from_view, write_csv};
 use app::error::AppError;
-use app::server::db::plans::{find_published_plan, load_plan};
+use app::server::db::plans::load_published_plan;
 use common::{committees, import, table_sizes};
 use server::demo::CLACKMANNANSHIRE_CSV;
 use sqlx::PgPool;
 
 async fn export(pool: &PgPool, committee: &str, plan: &str) -> String {
     let mut conn = pool.acquire().await.unwrap();
-    let header = find_published_plan(&mut *conn, committee, plan).await.unwrap().expect("plan exists");
-    write_csv(&rows_from_view(&load_plan(&mut conn, header).await.unwrap()))
+    write_csv(&rows_from_view(&load_published_plan(&mut conn, committee, plan).await.unwrap().expect("plan exists")))
 }
 
 #[sqlx::test(migrations = "../migrations")]

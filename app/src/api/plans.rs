@@ -7,10 +7,9 @@ use leptos::prelude::*;
 pub async fn get_plan(committee: String, plan: String) -> Result<PlanView, AppError> {
     use crate::server::{db::plans, state::app_state};
     let mut tx = app_state()?.pool.begin().await?;
-    let header = plans::find_published_plan(&mut *tx, &committee, &plan)
+    let view = plans::load_published_plan(&mut tx, &committee, &plan)
         .await?
         .ok_or_else(|| AppError::not_found(format!("a published plan {plan} for the committee \"{committee}\"")))?;
-    let view = plans::load_plan(&mut tx, header).await?;
     tx.commit().await?;
     Ok(view)
 }

@@ -29,6 +29,12 @@ impl PlanFilter {
             && self.subgroup.as_deref().is_none_or(|slug| action.subgroups().any(|s| s.slug == slug))
     }
 
+    /// Whether a group (priority, outcome, objective) holding `actions` is shown: always
+    /// without filters, otherwise when one of its actions matches.
+    pub fn shows<'a>(&self, mut actions: impl Iterator<Item = &'a ActionRow>) -> bool {
+        !self.is_active() || actions.any(|a| self.matches(a))
+    }
+
     /// The status parameter's value, "" when any status will do.
     pub fn status_param(&self) -> &'static str {
         self.status.map_or("", status_key)

@@ -167,7 +167,7 @@ fn PlanContent(plan: PlanView, filter: PlanFilter) -> impl IntoView {
     let priorities = plan
         .priorities
         .iter()
-        .filter(|p| p.outcomes.iter().flat_map(|o| &o.objectives).flat_map(|o| &o.actions).any(|a| filter.matches(a)) || !filter.is_active())
+        .filter(|p| filter.shows(p.outcomes.iter().flat_map(|o| &o.objectives).flat_map(|o| &o.actions)))
         .map(|p| view! { <PrioritySection priority=p.clone() filter=filter.clone() committee=committee.clone() plan=plan_slug.clone()/> })
         .collect_view();
     view! {
@@ -182,7 +182,7 @@ fn PrioritySection(priority: PriorityView, filter: PlanFilter, committee: String
     let outcomes = priority
         .outcomes
         .into_iter()
-        .filter(|o| !filter.is_active() || o.objectives.iter().flat_map(|ob| &ob.actions).any(|a| filter.matches(a)))
+        .filter(|o| filter.shows(o.objectives.iter().flat_map(|ob| &ob.actions)))
         .map(|o| view! { <OutcomeSection outcome=o filter=filter.clone() committee=committee.clone() plan=plan.clone()/> })
         .collect_view();
     view! {
@@ -200,7 +200,7 @@ fn OutcomeSection(outcome: OutcomeView, filter: PlanFilter, committee: String, p
     let objectives = outcome
         .objectives
         .into_iter()
-        .filter(|o| !filter.is_active() || o.actions.iter().any(|a| filter.matches(a)))
+        .filter(|o| filter.shows(o.actions.iter()))
         .map(|o| view! { <ObjectiveRows objective=o filter=filter.clone() committee=committee.clone() plan=plan.clone()/> })
         .collect_view();
     view! {

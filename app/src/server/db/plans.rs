@@ -64,6 +64,18 @@ pub(crate) fn subgroup_refs(slugs: Vec<String>, names: Vec<String>, short_names:
         .collect()
 }
 
+/// The published plan of a committee, whole, or `None` when there is no such published plan.
+pub async fn load_published_plan(
+    db: &mut sqlx::PgConnection,
+    committee_slug: &str,
+    plan_slug: &str,
+) -> Result<Option<PlanView>, AppError> {
+    match find_published_plan(&mut *db, committee_slug, plan_slug).await? {
+        Some(header) => load_plan(db, header).await.map(Some),
+        None => Ok(None),
+    }
+}
+
 /// The whole plan, priorities → outcomes → objectives → actions, in three queries.
 pub async fn load_plan(db: &mut sqlx::PgConnection, header: PlanHeader) -> Result<PlanView, AppError> {
     let reviews = sqlx::query!(
