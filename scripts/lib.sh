@@ -97,20 +97,55 @@ start_private_postgres() {
     fi
 }
 
-# Sets DATABASE_URL for database $1 (created if missing) unless DATABASE_URL already points
-# elsewhere.
+# The two roles (DESIGN.md): fv_owner owns the schema and runs migrations (it may bypass
+# row-level security, which the policies' membership functions rely on); fv_app is what the
+# server connects as: owns nothing, cannot bypass RLS. Trust authentication on the private
+# cluster, so neither has a password here.
+ensure_roles() {
+    local admin="postgres://postgres@127.0.0.1:$PG_PORT/postgres"
+    psql "$admin" -v ON_ERROR_STOP=1 -q >/dev/null <<'SQL'
+do $$
+begin
+    if not exists (select from pg_roles where rolname = 'fv_owner') then
+        create role fv_owner login createdb bypassrls;
+    end if;
+    if not exists (select from pg_roles where rolname = 'fv_app') then
+        create role fv_app login;
+    end if;
+    alter role fv_app login nosuperuser nobypassrls nocreatedb nocreaterole;
+end $$;
+SQL
+}
+
+# Sets DATABASE_URL (the server's role) and DATABASE_OWNER_URL (migrations, demo and operator
+# commands) for database $1, created if missing and owned by fv_owner, unless DATABASE_URL
+# already points elsewhere (then DATABASE_OWNER_URL must be given too).
 ensure_database() {
     local db="$1"
     if [ -n "${DATABASE_URL:-}" ]; then
         log "using DATABASE_URL from the environment"
+        if [ -z "${DATABASE_OWNER_URL:-}" ]; then
+            log "DATABASE_OWNER_URL is not set: migrations run with DATABASE_URL's role"
+            export DATABASE_OWNER_URL="$DATABASE_URL"
+        fi
         return
     fi
     start_private_postgres
+    ensure_roles
     local admin="postgres://postgres@127.0.0.1:$PG_PORT/postgres"
-    if ! psql "$admin" -tAc "select 1 from pg_database where datname = '$db'" | grep -q 1; then
-        psql "$admin" -qc "create database \"$db\"" >/dev/null
+    local owner
+    owner="$(psql "$admin" -tAc "select pg_get_userbyid(datdba) from pg_database where datname = '$db'")"
+    if [ -n "$owner" ] && [ "$owner" != "fv_owner" ]; then
+        # Made by an earlier version of these scripts, before the owner role existed.
+        log "recreating database $db (it predates the fv_owner role)"
+        psql "$admin" -qc "drop database \"$db\" with (force)" >/dev/null
+        owner=""
     fi
-    export DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/$db"
+    if [ -z "$owner" ]; then
+        psql "$admin" -qc "create database \"$db\" owner fv_owner" >/dev/null
+    fi
+    export DATABASE_OWNER_URL="postgres://fv_owner@127.0.0.1:$PG_PORT/$db"
+    export DATABASE_URL="postgres://fv_app@127.0.0.1:$PG_PORT/$db"
 }
 
 # The build-time copy of the queries' types lives in .sqlx (committed), so builds never need a

@@ -6,7 +6,15 @@
 use crate::components::error_page::NotFound;
 use crate::components::layout::Layout;
 use crate::pages::{
-    action::ActionPage, committee::CommitteePage, overview::OverviewPage, plan::PlanPage, protocols::ProtocolsPage,
+    account::{invitation::InvitationPage, settings::AccountPage, sign_in::SignInPage},
+    action::ActionPage,
+    admin::AdminPage,
+    audit::AuditPage,
+    committee::CommitteePage,
+    members::MembersPage,
+    overview::OverviewPage,
+    plan::PlanPage,
+    protocols::ProtocolsPage,
     subgroup::SubgroupPage,
 };
 use leptos::prelude::*;
@@ -52,6 +60,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/committees/:committee/plans/:plan/actions/:action") view=ActionPage ssr=SsrMode::Async/>
                     <Route path=path!("/subgroups/:subgroup") view=SubgroupPage ssr=SsrMode::Async/>
                     <Route path=path!("/protocols") view=ProtocolsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/committees/:committee/members") view=MembersPage ssr=SsrMode::Async/>
+                    <Route path=path!("/committees/:committee/audit") view=AuditPage ssr=SsrMode::Async/>
+                    <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("/invitations/:token") view=InvitationPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

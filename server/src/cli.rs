@@ -125,7 +125,7 @@ pub async fn run_import(
 
 pub async fn run_export(pool: &PgPool, committee: &str, plan: &str) -> Result<String, String> {
     let mut tx = pool.begin().await.map_err(|e| format!("database: {e}"))?;
-    let view = db::plans::load_published_plan(&mut tx, committee, plan)
+    let view = db::plans::load_readable_plan(&mut tx, &Default::default(), committee, plan)
         .await
         .map_err(|e| e.to_string())?
         .ok_or_else(|| format!("no published plan {plan} for committee {committee}"))?;

@@ -14,6 +14,33 @@ use uuid::Uuid;
 pub const CLACKMANNANSHIRE_CSV: &str = include_str!("../../demo/clackmannanshire-2023-25.csv");
 pub const STIRLING_CSV: &str = include_str!("../../demo/stirling-2024-26.csv");
 pub const FALKIRK_CSV: &str = include_str!("../../demo/falkirk-2024-26.csv");
+/// An unpublished next plan, so the demo shows what only a committee's members may read. It is
+/// illustrative, not from the source plan.
+pub const CLACKMANNANSHIRE_DRAFT_CSV: &str = include_str!("../../demo/clackmannanshire-2025-27-draft.csv");
+pub const DRAFT_PLAN_TITLE: &str = "Strategic Improvement Plan 2025-27 (draft)";
+
+/// The one password of every demo account (demo mode only; listed in the README).
+pub const DEMO_PASSWORD: &str = "forth-valley-demo";
+
+/// Demo people: (email, name, committee memberships, subgroup memberships, platform admin).
+pub type DemoPerson = (&'static str, &'static str, &'static [(&'static str, &'static str)], &'static [(&'static str, &'static str)], bool);
+
+pub const DEMO_PEOPLE: [DemoPerson; 14] = [
+    ("clacks.member@example.org", "Morven Drummond", &[("clackmannanshire", "member")], &[], false),
+    ("clacks.contributor@example.org", "Callum Baird", &[("clackmannanshire", "contributor")], &[], false),
+    ("clacks.lead@example.org", "Isla Ferguson", &[("clackmannanshire", "lead_officer")], &[], false),
+    ("stirling.member@example.org", "Euan Mackie", &[("stirling", "member")], &[], false),
+    ("stirling.contributor@example.org", "Kirsty Lennox", &[("stirling", "contributor")], &[], false),
+    ("stirling.lead@example.org", "Fraser Halliday", &[("stirling", "lead_officer")], &[], false),
+    ("falkirk.member@example.org", "Ailsa Gourlay", &[("falkirk", "member")], &[], false),
+    ("falkirk.contributor@example.org", "Ross Cowie", &[("falkirk", "contributor")], &[], false),
+    ("falkirk.lead@example.org", "Shona Menzies", &[("falkirk", "lead_officer")], &[], false),
+    ("chair.protocols@example.org", "Gordon Rennie", &[], &[("fv-policies-procedures-protocols", "chair")], false),
+    ("chair.engagement@example.org", "Eilidh Stewart", &[], &[("fv-public-information-engagement-participation", "chair"), ("performance-management-quality-assurance", "chair"), ("learning-practice-development", "chair")], false),
+    ("chair.ird@example.org", "Douglas Laing", &[], &[("ird-steering-group", "chair")], false),
+    ("both.committees@example.org", "Catriona Murray", &[("clackmannanshire", "contributor"), ("stirling", "member")], &[("ird-steering-group", "member")], false),
+    ("admin@example.org", "Platform Admin", &[], &[], true),
+];
 
 /// Loads the demo unless the database already holds a committee. Returns whether it loaded.
 pub async fn load_if_empty(pool: &PgPool) -> Result<bool, AppError> {
@@ -176,6 +203,23 @@ pub async fn load(db: &mut PgConnection) -> Result<(), AppError> {
     admin::add_plan_review(db, "stirling", "2024-26", date!(2025 - 05 - 01), "Sample review").await?;
     admin::add_plan_review(db, "falkirk", "2024-26", date!(2025 - 06 - 01), "Sample review").await?;
 
+    let draft = parse_plan_csv(CLACKMANNANSHIRE_DRAFT_CSV.as_bytes()).map_err(|problems| {
+        tracing::error!(?problems, "demo draft CSV does not validate");
+        AppError::Internal
+    })?;
+    import_plan(
+        db,
+        NewPlan {
+            committee_slug: "clackmannanshire",
+            plan_slug: "2025-27",
+            title: DRAFT_PLAN_TITLE,
+            state: "draft",
+            is_sample: true,
+        },
+        &draft,
+    )
+    .await?;
+
     let protocols = load_protocols(db, region).await?;
     let learning_review = protocols.iter().find(|(slug, _)| *slug == "fv-learning-review-protocol").map(|(_, id)| *id);
     if let Some(protocol) = learning_review {
@@ -196,6 +240,15 @@ pub async fn load(db: &mut PgConnection) -> Result<(), AppError> {
             let protocol = protocols.iter().find(|(s, _)| *s == slug).map(|(_, id)| *id).ok_or(AppError::Internal)?;
             admin::link_action_protocol(db, action, protocol).await?;
         }
+    }
+    load_people(db).await
+}
+
+/// The demo accounts. One hash serves them all (the same password), so loading stays quick.
+async fn load_people(db: &mut PgConnection) -> Result<(), AppError> {
+    let hash = app::server::auth::password::hash(DEMO_PASSWORD.to_owned()).await?;
+    for (email, name, committees, subgroups, is_admin) in DEMO_PEOPLE {
+        admin::create_demo_person(db, email, name, &hash, is_admin, committees, subgroups).await?;
     }
     Ok(())
 }

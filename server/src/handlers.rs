@@ -4,7 +4,9 @@ use app::domain::plan_csv::{rows_from_view, write_csv};
 use app::error::AppError;
 use app::server::db;
 use app::server::state::AppState;
+use app::server::auth::viewer::{Access, Viewer};
 use axum::extract::{Path, State};
+use axum::Extension;
 use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
 use std::time::Duration;
@@ -20,13 +22,16 @@ pub async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
     }
 }
 
-/// `GET /committees/{committee}/plans/{plan}/export.csv`: the plan in the import format.
+/// `GET /committees/{committee}/plans/{plan}/export.csv`: the plan in the import format, for
+/// anyone who may read the plan (drafts for the committee's members only).
 pub async fn export_csv(
     State(state): State<AppState>,
+    viewer: Option<Extension<Viewer>>,
     Path((committee, plan)): Path<(String, String)>,
 ) -> Result<impl IntoResponse, AppError> {
-    let mut tx = state.pool.begin().await?;
-    let view = db::plans::load_published_plan(&mut tx, &committee, &plan)
+    let viewer = viewer.map(|Extension(v)| v);
+    let mut tx = db::begin_as(&state.pool, viewer.as_ref().map(|v| v.id)).await?;
+    let view = db::plans::load_readable_plan(&mut tx, &Access::of(viewer.as_ref()), &committee, &plan)
         .await?
         .ok_or_else(|| AppError::not_found(format!("a published plan {plan} for the committee \"{committee}\"")))?;
     tx.commit().await?;
@@ -36,7 +41,7 @@ pub async fn export_csv(
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
             (header::CONTENT_DISPOSITION, disposition),
-            (header::CACHE_CONTROL, "no-cache".to_owned()),
+            (header::CACHE_CONTROL, if viewer.is_some() { "private, no-store" } else { "no-cache" }.to_owned()),
         ],
         body,
     ))

@@ -1,6 +1,7 @@
 //! The server: configuration, the router, command-line tasks and the demo data loader. The
 //! binary in main.rs only dispatches to these, so tests drive the same code.
 
+pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod demo;
@@ -8,6 +9,7 @@ pub mod handlers;
 pub mod page_cache;
 pub mod routes;
 pub mod scale;
+pub mod security;
 
 use app::server::state::AppState;
 use sqlx::postgres::PgPoolOptions;
@@ -15,14 +17,32 @@ use sqlx::PgPool;
 
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
 
-pub async fn connect(config: &config::Config) -> Result<PgPool, sqlx::Error> {
-    PgPoolOptions::new()
-        .max_connections(config.pool_size)
-        .acquire_timeout(config.acquire_timeout)
-        .connect(&config.database_url)
-        .await
+pub async fn connect(config: &config::Config, url: &str) -> Result<PgPool, sqlx::Error> {
+    PgPoolOptions::new().max_connections(config.pool_size).acquire_timeout(config.acquire_timeout).connect(url).await
 }
 
+/// State with the safe defaults: Secure cookies, no proxy trusted, origin from Host.
 pub fn state(pool: PgPool, leptos_options: leptos::config::LeptosOptions) -> AppState {
-    AppState { leptos_options, pool }
+    AppState { leptos_options, pool, public_origin: None, secure_cookies: true, trust_proxy: false }
+}
+
+/// Refuses to serve through a role that could read past row-level security: the server's
+/// role must not be a superuser, must not bypass RLS and must own nothing.
+pub async fn check_server_role(pool: &PgPool) -> Result<(), String> {
+    let (name, privileged, owns): (String, bool, bool) = sqlx::query_as(
+        "select current_user::text, rolsuper or rolbypassrls,
+                exists (select 1 from pg_class where relowner = r.oid and relnamespace = 'public'::regnamespace)
+           from pg_roles r where rolname = current_user",
+    )
+    .fetch_one(pool)
+    .await
+    .map_err(|e| format!("cannot check the database role: {e}"))?;
+    if privileged || owns {
+        return Err(format!(
+            "DATABASE_URL connects as \"{name}\", which {} row-level security. The server must connect as a role \
+             that owns no table and cannot bypass RLS (fv_app; see README); migrations use DATABASE_OWNER_URL.",
+            if privileged { "can bypass" } else { "owns tables and so could switch off" }
+        ));
+    }
+    Ok(())
 }

@@ -31,7 +31,10 @@ async fn main() -> ExitCode {
 
 async fn run(command: Command) -> Result<(), String> {
     let config = Config::from_env()?;
-    let pool = server::connect(&config).await.map_err(|e| format!("cannot connect to the database: {e}"))?;
+    // Everything but serving runs as the owner role: migrations, the demo, operator commands.
+    let pool = server::connect(&config, &config.owner_database_url)
+        .await
+        .map_err(|e| format!("cannot connect to the database (DATABASE_OWNER_URL): {e}"))?;
     match command {
         Command::Migrate => migrate(&pool).await,
         Command::LoadDemo => {
@@ -59,7 +62,12 @@ async fn run(command: Command) -> Result<(), String> {
             if demo {
                 load_demo(&pool).await?;
             }
-            serve(pool).await
+            pool.close().await;
+            let app_pool = server::connect(&config, &config.database_url)
+                .await
+                .map_err(|e| format!("cannot connect to the database (DATABASE_URL): {e}"))?;
+            server::check_server_role(&app_pool).await?;
+            serve(app_pool, &config).await
         }
     }
 }
@@ -77,13 +85,21 @@ async fn load_demo(pool: &sqlx::PgPool) -> Result<(), String> {
     Ok(())
 }
 
-async fn serve(pool: sqlx::PgPool) -> Result<(), String> {
+async fn serve(pool: sqlx::PgPool, config: &Config) -> Result<(), String> {
     use axum::serve::ListenerExt;
     let conf = get_configuration(None).map_err(|e| format!("leptos configuration: {e}"))?;
     let addr = conf.leptos_options.site_addr;
     let cache = server::page_cache::PageCache::new(2_000, std::time::Duration::from_secs(60));
     server::page_cache::spawn_listener(pool.clone(), cache.clone());
-    let app = server::routes::router(server::state(pool, conf.leptos_options), cache);
+    spawn_housekeeping(pool.clone());
+    let mut state = server::state(pool, conf.leptos_options);
+    state.public_origin = config.public_origin.clone();
+    state.secure_cookies = config.secure_cookies;
+    state.trust_proxy = config.trust_proxy;
+    if !state.secure_cookies {
+        tracing::warn!("session cookies are sent without Secure (FV_COOKIE_SECURE=false): plain-HTTP development only");
+    }
+    let app = server::routes::router(state, cache);
     let listener = tokio::net::TcpListener::bind(&addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     // Without TCP_NODELAY small static responses stall ~40 ms on keep-alive connections.
     let listener = listener.tap_io(|tcp| {
@@ -92,10 +108,24 @@ async fn serve(pool: sqlx::PgPool) -> Result<(), String> {
         }
     });
     tracing::info!("listening on http://{addr}");
-    axum::serve(listener, app.into_make_service())
+    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })
         .await
         .map_err(|e| format!("server error: {e}"))
+}
+
+/// Removes expired sessions and old sign-in failures every hour.
+fn spawn_housekeeping(pool: sqlx::PgPool) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            every.tick().await;
+            match app::server::db::people::delete_expired(&pool).await {
+                Ok(n) => tracing::debug!(sessions = n, "removed expired sessions"),
+                Err(_) => tracing::warn!("session housekeeping failed; will retry in an hour"),
+            }
+        }
+    });
 }

@@ -3,6 +3,7 @@
 
 use crate::handlers::{export_csv, healthz};
 use crate::page_cache::{self, PageCache};
+use crate::{auth, security};
 use app::server::state::AppState;
 use app::{shell, App};
 use axum::middleware::from_fn_with_state;
@@ -15,22 +16,32 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 
 /// Largest request body accepted; plan uploads in a later issue stay well below it.
-const BODY_LIMIT: usize = 2 * 1024 * 1024;
+pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
 
-/// Layers run outside in: trace, body limit, compression, then the page cache (which stores
-/// uncompressed pages and so serves every encoding).
+pub const HEALTHZ: &str = "/healthz";
+pub const EXPORT_CSV: &str = "/committees/{committee}/plans/{plan}/export.csv";
+/// Routes outside the leptos page tree (the permission matrix test enumerates these with the
+/// pages and server functions, so a route added here without a matrix entry fails it).
+pub const PLAIN_ROUTES: [&str; 2] = [HEALTHZ, EXPORT_CSV];
+
+/// Layers run outside in: trace, body limit, the same-origin check for anything that changes
+/// state, compression, the page cache (anonymous pages only, stored uncompressed), sessions,
+/// then working out who is asking.
 pub fn router(state: AppState, cache: Arc<PageCache>) -> Router {
     let routes = generate_route_list(App);
     Router::new()
-        .route("/healthz", get(healthz))
-        .route("/committees/{committee}/plans/{plan}/export.csv", get(export_csv))
+        .route(HEALTHZ, get(healthz))
+        .route(EXPORT_CSV, get(export_csv))
         .leptos_routes_with_context(&state, routes, || (), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(from_fn_with_state(state.clone(), auth::identify))
+        .layer(auth::session_layer(&state))
         .layer(from_fn_with_state(cache, page_cache::middleware))
         .layer(CompressionLayer::new())
+        .layer(from_fn_with_state(state.clone(), security::same_origin_only))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(TraceLayer::new_for_http())
         .with_state(state)

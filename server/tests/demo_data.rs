@@ -35,13 +35,25 @@ async fn every_shared_action_is_adopted_by_all_three_plans_as_one_record(pool: P
 async fn sample_plans_are_labelled_and_the_real_plan_is_not(pool: PgPool) {
     server::demo::load_if_empty(&pool).await.unwrap();
     let plans = sqlx::query!(
-        r#"select c.slug, p.is_sample from plans p join committees c on c.id = p.committee_id order by c.slug"#
+        r#"select c.slug, p.slug as plan, p.is_sample, p.status from plans p join committees c on c.id = p.committee_id
+            order by c.slug, p.slug"#
     )
     .fetch_all(&pool)
     .await
     .unwrap();
-    let flags: Vec<(String, bool)> = plans.into_iter().map(|p| (p.slug, p.is_sample)).collect();
-    assert_eq!(flags, vec![("clackmannanshire".into(), false), ("falkirk".into(), true), ("stirling".into(), true)]);
+    let flags: Vec<(String, String, bool, String)> =
+        plans.into_iter().map(|p| (p.slug, p.plan, p.is_sample, p.status)).collect();
+    let row = |c: &str, p: &str, sample, status: &str| (c.to_owned(), p.to_owned(), sample, status.to_owned());
+    assert_eq!(
+        flags,
+        vec![
+            row("clackmannanshire", "2023-25", false, "published"),
+            // The illustrative next plan: a draft, so only Clackmannanshire's members see it.
+            row("clackmannanshire", "2025-27", true, "draft"),
+            row("falkirk", "2024-26", true, "published"),
+            row("stirling", "2024-26", true, "published"),
+        ]
+    );
 }
 
 #[sqlx::test(migrations = "../migrations")]

@@ -4,14 +4,14 @@ mod common;
 
 use app::domain::plan_csv::{parse_plan_csv, rows_from_view, write_csv};
 use app::error::AppError;
-use app::server::db::plans::load_published_plan;
+use app::server::db::plans::load_readable_plan;
 use common::{committees, import, table_sizes};
 use server::demo::CLACKMANNANSHIRE_CSV;
 use sqlx::PgPool;
 
 async fn export(pool: &PgPool, committee: &str, plan: &str) -> String {
     let mut conn = pool.acquire().await.unwrap();
-    write_csv(&rows_from_view(&load_published_plan(&mut conn, committee, plan).await.unwrap().expect("plan exists")))
+    write_csv(&rows_from_view(&load_readable_plan(&mut conn, &Default::default(), committee, plan).await.unwrap().expect("plan exists")))
 }
 
 #[sqlx::test(migrations = "../migrations")]

@@ -1,7 +1,12 @@
-//! Server functions: the only way pages reach data. Each one opens one transaction, calls the
-//! persistence layer and returns `AppError` on failure.
+//! Server functions: the only way pages reach data and the only way anything changes. Each
+//! one opens one transaction acting as the signed-in person (row-level security applies),
+//! checks permission itself before changing anything, and returns `AppError` on failure.
 
+pub mod account;
 pub mod actions;
+pub mod admin;
+pub mod audit;
+pub mod members;
 pub mod overview;
 pub mod plans;
 pub mod protocols;

@@ -6,12 +6,13 @@ use leptos::prelude::*;
 #[server(endpoint = "protocols")]
 pub async fn get_protocols() -> Result<ProtocolRegister, AppError> {
     use crate::server::{
+        auth::viewer::Access,
         db::{overview, protocols},
-        state::app_state,
+        request,
     };
-    let mut tx = app_state()?.pool.begin().await?;
+    let (viewer, mut tx) = request::begin().await?;
     let region = overview::home_region(&mut tx).await?;
-    let register = protocols::register(&mut tx, region).await?;
+    let register = protocols::register(&mut tx, &Access::of(viewer.as_ref()), region).await?;
     tx.commit().await?;
     Ok(register)
 }

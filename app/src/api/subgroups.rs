@@ -5,9 +5,9 @@ use leptos::prelude::*;
 /// A subgroup's shared actions across every committee that adopts them.
 #[server(endpoint = "subgroup")]
 pub async fn get_subgroup(subgroup: String) -> Result<SubgroupPage, AppError> {
-    use crate::server::{db::subgroups, state::app_state};
-    let mut tx = app_state()?.pool.begin().await?;
-    let page = subgroups::subgroup_page(&mut tx, &subgroup)
+    use crate::server::{auth::viewer::Access, db::subgroups, request};
+    let (viewer, mut tx) = request::begin().await?;
+    let page = subgroups::subgroup_page(&mut tx, &Access::of(viewer.as_ref()), &subgroup)
         .await?
         .ok_or_else(|| AppError::not_found(format!("a subgroup called \"{subgroup}\"")))?;
     tx.commit().await?;

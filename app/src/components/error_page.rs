@@ -15,9 +15,8 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
         AppError::NotFound(_) => {
             ("Page not found", "The address may be mistyped, or the plan may not be published yet.")
         }
-        AppError::Forbidden | AppError::Unauthorized => {
-            ("Not available", "You may need to sign in with another account.")
-        }
+        AppError::Unauthorized => ("Please sign in", "This page is for members of a committee or subgroup."),
+        AppError::Forbidden => ("Not available", "You may need to sign in with another account."),
         _ => ("Something went wrong", "Please try again in a moment."),
     };
     view! {
@@ -26,6 +25,10 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
             <h1 id="error-heading">{heading}</h1>
             <p class="lead">{error.to_string()}</p>
             <p>{hint}</p>
+            {matches!(error, AppError::Unauthorized | AppError::Forbidden).then(|| {
+                let next = crate::components::session::current_path();
+                view! { <p><a class="button" href=format!("/sign-in?next={}", crate::components::layout::urlencode(&next))>"Sign in"</a></p> }
+            })}
             <p>"You can go to the " <a href="/">"Forth Valley overview"</a>
                ", which lists every committee's published plans, or to the "
                <a href="/protocols">"shared protocols"</a> "."</p>

@@ -1,5 +1,7 @@
 //! Pieces that several pages use.
 
 pub mod error_page;
+pub mod forms;
 pub mod layout;
+pub mod session;
 pub mod status;

@@ -1,5 +1,6 @@
 //! Types and rules both the server and the browser use.
 
+pub mod account;
 pub mod dates;
 pub mod filter;
 pub mod leads;

@@ -30,6 +30,7 @@ fn CommitteeBody(data: CommitteeData) -> impl IntoView {
         <Title text=name.clone()/>
         <Breadcrumbs items=vec![(data.region_name, Some("/".into())), (name.clone(), None)]/>
         <h1>{name}</h1>
+        <MemberLinks committee=data.committee.slug.clone()/>
         <div class="two-column">
             <section aria-labelledby="plans-heading">
                 <h2 id="plans-heading" class="visually-hidden">"Plans"</h2>
@@ -41,4 +42,19 @@ fn CommitteeBody(data: CommitteeData) -> impl IntoView {
             </section>
         </div>
     }
+}
+
+/// For the committee's members: who sits on it and what changed.
+#[component]
+fn MemberLinks(committee: String) -> impl IntoView {
+    let role = crate::components::session::signed_in().and_then(|p| p.committee_role(&committee));
+    role.map(|role| {
+        view! {
+            <p class="member-links">
+                "You are " {crate::domain::account::role_label(role.code()).to_lowercase()} " of this committee · "
+                <a href=format!("/committees/{committee}/members")>"Members"</a> " · "
+                <a href=format!("/committees/{committee}/audit")>"Audit log"</a>
+            </p>
+        }
+    })
 }

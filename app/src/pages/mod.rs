@@ -1,7 +1,11 @@
 //! One module per page, named for its route.
 
+pub mod account;
 pub mod action;
+pub mod admin;
+pub mod audit;
 pub mod committee;
+pub mod members;
 pub mod overview;
 pub mod plan;
 pub mod protocols;

@@ -74,9 +74,30 @@ pub fn CommitteeCard(committee: CommitteeSummary) -> impl IntoView {
 fn PlanEntry(committee: String, plan: PlanSummary) -> impl IntoView {
     let href = plan_href(&committee, &plan.slug);
     let reviewed = plan.last_reviewed_on.as_deref().map(|d| format!("Reviewed and updated {}", month_year(d)));
+    let unpublished = (plan.state != "published").then(|| {
+        let label = if plan.state == "draft" { "Draft" } else { "Archived" };
+        view! { <span class="tag tag-draft">{label} " · committee members only"</span> }
+    });
+    let can_publish = plan.state != "published"
+        && crate::components::session::signed_in()
+            .and_then(|p| p.committee_role(&committee))
+            .is_some_and(|r| r == crate::domain::account::CommitteeRole::LeadOfficer);
+    let publish = can_publish.then(|| {
+        use leptos::server_fn::ServerFn;
+        let label = format!("Publish {}", plan.title);
+        view! {
+            <form method="post" action=crate::api::plans::PublishPlan::PATH class="inline-form">
+                <input type="hidden" name="committee" value=committee.clone()/>
+                <input type="hidden" name="plan" value=plan.slug.clone()/>
+                <button type="submit" class="button button-small" aria-label=label>"Publish"</button>
+            </form>
+        }
+    });
     view! {
         <div class="plan-entry">
             <h4><a href=href.clone()>{plan.title}</a></h4>
+            {unpublished}
+            {publish}
             {plan.is_sample.then(|| view! { <span class="sample-tag">"Sample plan, for illustration"</span> })}
             {reviewed.map(|r| view! { <p class="muted">{r}</p> })}
             <StatusSummary counts=plan.counts filter_base=href/>

@@ -1,4 +1,8 @@
-//! Server-only code: application state and the persistence layer (all SQL lives in `db`).
+//! Server-only code: application state, who is asking, the current request, and the
+//! persistence layer (all SQL lives in `db`).
 
+pub mod accounts;
+pub mod auth;
 pub mod db;
+pub mod request;
 pub mod state;

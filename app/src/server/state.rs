@@ -8,6 +8,16 @@ use sqlx::PgPool;
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub pool: PgPool,
+    /// e.g. https://plans.forthvalley.example, when set (FV_PUBLIC_ORIGIN): used for links
+    /// shown to users and to check the Origin of state-changing requests.
+    #[from_ref(skip)]
+    pub public_origin: Option<String>,
+    /// Session cookies carry Secure (FV_COOKIE_SECURE=false only for plain-HTTP development).
+    #[from_ref(skip)]
+    pub secure_cookies: bool,
+    /// Take the client address from X-Forwarded-For (only behind a proxy that sets it).
+    #[from_ref(skip)]
+    pub trust_proxy: bool,
 }
 
 /// The state of the current server function or page render.

@@ -12,8 +12,16 @@ use leptos::config::LeptosOptions;
 use sqlx::PgPool;
 use tower::ServiceExt;
 
+/// The site's own origin as the tests present it (Host and Origin headers).
+pub const HOST: &str = "plans.test";
+pub const ORIGIN: &str = "http://plans.test";
+
 pub struct TestApp {
+    /// Connected as the owner role (what #[sqlx::test] hands out): for setting up and checking
+    /// the database behind the app's back.
     pub pool: PgPool,
+    /// Connected as fv_app, the server's role, as in production: every request goes through it.
+    pub app_pool: PgPool,
     pub cache: std::sync::Arc<server::page_cache::PageCache>,
     router: axum::Router,
 }
@@ -23,17 +31,44 @@ pub struct TestResponse {
     pub cache: String,
     pub content_type: String,
     pub disposition: String,
+    pub location: String,
+    pub cache_control: String,
+    /// The session cookie the response sets ("fv_session=..."), if any, and its attributes.
+    pub set_cookie: Option<String>,
     pub body: String,
 }
 
+impl TestResponse {
+    /// "fv_session=<id>", ready for a Cookie header.
+    pub fn session_cookie(&self) -> Option<String> {
+        self.set_cookie.as_deref().and_then(|c| c.split(';').next()).map(str::to_owned)
+    }
+}
+
+/// A pool on the same database as `owner`, connected as the server's role.
+pub fn app_pool(owner: &PgPool, max_connections: u32) -> PgPool {
+    let options = owner.connect_options().as_ref().clone().username("fv_app");
+    let options = match std::env::var("FV_APP_PASSWORD") {
+        Ok(password) => options.password(&password),
+        Err(_) => options,
+    };
+    sqlx::postgres::PgPoolOptions::new().max_connections(max_connections).connect_lazy_with(options)
+}
+
 impl TestApp {
-    /// The app over `pool`, with nothing loaded.
+    /// The app over `pool`'s database, with nothing loaded.
     pub fn new(pool: PgPool) -> Self {
+        Self::with_pool_size(pool, 5)
+    }
+
+    /// The app with a server pool of `size` connections.
+    pub fn with_pool_size(pool: PgPool, size: u32) -> Self {
         let options = LeptosOptions::builder().output_name("forth").site_root("target/site").build();
         // Not listening for changes, so it never serves from memory: see `with_live_cache`.
         let cache = server::page_cache::PageCache::new(100, std::time::Duration::from_secs(60));
-        let router = server::routes::router(server::state(pool.clone(), options), cache.clone());
-        TestApp { pool, cache, router }
+        let app_pool = app_pool(&pool, size);
+        let router = server::routes::router(server::state(app_pool.clone(), options), cache.clone());
+        TestApp { pool, app_pool, cache, router }
     }
 
     /// Starts the change listener, as the server does, and waits until it listens.
@@ -55,14 +90,47 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str) -> TestResponse {
-        self.send(Request::get(path).body(Body::empty()).expect("request")).await
+        self.send(Request::get(path).header(header::HOST, HOST).body(Body::empty()).expect("request")).await
     }
 
     pub async fn get_with_cookie(&self, path: &str, cookie: &str) -> TestResponse {
-        self.send(Request::get(path).header(header::COOKIE, cookie).body(Body::empty()).expect("request")).await
+        self.send(
+            Request::get(path).header(header::HOST, HOST).header(header::COOKIE, cookie).body(Body::empty()).expect("request"),
+        )
+        .await
     }
 
-    async fn send(&self, request: Request<Body>) -> TestResponse {
+    /// A server-function call as a script makes it (same origin, JSON-style answer).
+    pub async fn post(&self, path: &str, fields: &[(&str, &str)], cookie: Option<&str>) -> TestResponse {
+        self.send(post_request(path, fields, cookie, false, &[])).await
+    }
+
+    /// A plain HTML form post as a browser without JavaScript makes it, from page `referer`.
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)], cookie: Option<&str>, referer: &str) -> TestResponse {
+        let referer = format!("{ORIGIN}{referer}");
+        self.send(post_request(path, fields, cookie, true, &[("referer", &referer)])).await
+    }
+
+    /// A post with extra or different headers (cross-origin attempts, client addresses).
+    pub async fn post_with_headers(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        cookie: Option<&str>,
+        headers: &[(&str, &str)],
+    ) -> TestResponse {
+        self.send(post_request(path, fields, cookie, false, headers)).await
+    }
+
+    /// Signs in as `email` with the demo password; returns the session cookie.
+    pub async fn sign_in(&self, email: &str) -> String {
+        let response =
+            self.post("/api/sign_in", &[("email", email), ("password", server::demo::DEMO_PASSWORD), ("next", "/")], None).await;
+        assert!(response.status.is_success() || response.status.is_redirection(), "sign in as {email}: {}", response.status);
+        response.session_cookie().unwrap_or_else(|| panic!("no session cookie for {email}"))
+    }
+
+    pub async fn send(&self, request: Request<Body>) -> TestResponse {
         let response = self.router.clone().oneshot(request).await.expect("router answers");
         let status = response.status();
         let header_text =
@@ -70,12 +138,24 @@ impl TestApp {
         let content_type = header_text(header::CONTENT_TYPE);
         let disposition = header_text(header::CONTENT_DISPOSITION);
         let cache = header_text(header::HeaderName::from_static("x-page-cache"));
+        let location = header_text(header::LOCATION);
+        let cache_control = header_text(header::CACHE_CONTROL);
+        let set_cookie = response
+            .headers()
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with("fv_session="))
+            .map(str::to_owned);
         let bytes = response.into_body().collect().await.expect("body").to_bytes();
         TestResponse {
             status,
             cache,
             content_type,
             disposition,
+            location,
+            cache_control,
+            set_cookie,
             body: String::from_utf8(bytes.to_vec()).expect("UTF-8 body"),
         }
     }
@@ -145,4 +225,51 @@ pub fn source_complete_count() -> usize {
         .flat_map(|o| &o.actions)
         .filter(|a| a.progress == "Complete")
         .count()
+}
+
+fn post_request(
+    path: &str,
+    fields: &[(&str, &str)],
+    cookie: Option<&str>,
+    as_html_form: bool,
+    headers: &[(&str, &str)],
+) -> Request<Body> {
+    let body: String = form_urlencoded::Serializer::new(String::new()).extend_pairs(fields.iter()).finish();
+    let mut builder = Request::post(path)
+        .header(header::HOST, HOST)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, if as_html_form { "text/html,application/xhtml+xml" } else { "application/json" });
+    let overrides_origin = headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("origin") || k.eq_ignore_ascii_case("sec-fetch-site"));
+    if !overrides_origin {
+        builder = builder.header(header::ORIGIN, ORIGIN);
+    }
+    for (k, v) in headers {
+        builder = builder.header(*k, *v);
+    }
+    if let Some(cookie) = cookie {
+        builder = builder.header(header::COOKIE, cookie);
+    }
+    builder.body(Body::from(body)).expect("request")
+}
+
+/// A digest of every row of every table in the schema: equal before and after means a refused
+/// request changed nothing at all (not just row counts).
+pub async fn database_digest(pool: &PgPool) -> String {
+    let tables: Vec<String> = sqlx::query_scalar(
+        "select tablename::text from pg_tables where schemaname = 'public' and tablename <> '_sqlx_migrations' order by 1",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    let mut digest = String::new();
+    for table in tables {
+        let d: String = sqlx::query_scalar(&format!(
+            "select coalesce(md5(string_agg(t::text, '|' order by t::text)), '-') from {table} t"
+        ))
+        .fetch_one(pool)
+        .await
+        .unwrap();
+        digest.push_str(&format!("{table}:{d};"));
+    }
+    digest
 }

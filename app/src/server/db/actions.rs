@@ -8,10 +8,12 @@ use crate::domain::views::{
 use crate::error::AppError;
 use crate::server::db::plans::{parse_status, subgroup_refs};
 use sqlx::PgConnection;
+use crate::server::auth::viewer::Access;
 use uuid::Uuid;
 
 pub async fn action_detail(
     db: &mut PgConnection,
+    access: &Access,
     committee_slug: &str,
     plan_slug: &str,
     action_id: Uuid,
@@ -41,10 +43,11 @@ pub async fn action_detail(
                     where asg.action_id = a.id and s.id is distinct from a.owner_subgroup_id
                   ) ls on true
             where c.slug = $1 and p.slug = $2 and pa.action_id = $3
-              and p.status = 'published' and pa.retired_at is null"#,
+              and (p.status = 'published' or p.committee_id = any($4)) and pa.retired_at is null"#,
         committee_slug,
         plan_slug,
-        action_id
+        action_id,
+        &access.committees
     )
     .fetch_optional(&mut *db)
     .await?
@@ -58,11 +61,12 @@ pub async fn action_detail(
         _ => None,
     };
     let history = history(db, action_id).await?;
-    let adoptions = adoptions(db, &[action_id]).await?.into_iter().map(|(_, a)| a).collect();
+    let adoptions = adoptions(db, access, &[action_id]).await?.into_iter().map(|(_, a)| a).collect();
     let protocols = sqlx::query!(
         r#"select p.slug, p.title from action_protocols ap join protocols p on p.id = ap.protocol_id
-            where ap.action_id = $1 and p.is_public order by p.title"#,
-        action_id
+            where ap.action_id = $1 and (p.is_public or p.owner_subgroup_id = any($2)) order by p.title"#,
+        action_id,
+        &access.subgroups
     )
     .fetch_all(&mut *db)
     .await?
@@ -125,8 +129,12 @@ async fn history(db: &mut PgConnection, action_id: Uuid) -> Result<Vec<StatusUpd
         .collect())
 }
 
-/// Every published plan that adopts each of `action_ids`, with the plan's own reference.
-pub async fn adoptions(db: &mut PgConnection, action_ids: &[Uuid]) -> Result<Vec<(Uuid, AdoptionView)>, AppError> {
+/// Every plan the reader may see that adopts each of `action_ids`, with the plan's own reference.
+pub async fn adoptions(
+    db: &mut PgConnection,
+    access: &Access,
+    action_ids: &[Uuid],
+) -> Result<Vec<(Uuid, AdoptionView)>, AppError> {
     let rows = sqlx::query!(
         r#"select pa.action_id, c.slug as committee_slug, c.name as committee_name, c.short_name as committee_short_name,
                   p.slug as plan_slug, p.title as plan_title, ob.outcome_number, ob.minor, ob.title as objective,
@@ -135,9 +143,11 @@ pub async fn adoptions(db: &mut PgConnection, action_ids: &[Uuid]) -> Result<Vec
              join plans p on p.id = pa.plan_id and p.committee_id = pa.committee_id
              join committees c on c.id = p.committee_id
              join objectives ob on ob.id = pa.objective_id
-            where pa.action_id = any($1) and pa.retired_at is null and p.status = 'published'
+            where pa.action_id = any($1) and pa.retired_at is null
+              and (p.status = 'published' or p.committee_id = any($2))
             order by c.name, p.slug"#,
-        action_ids
+        action_ids,
+        &access.committees
     )
     .fetch_all(&mut *db)
     .await?;

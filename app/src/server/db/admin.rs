@@ -92,8 +92,9 @@ pub async fn add_plan_review(
 ) -> Result<(), AppError> {
     let plan = plan_id(db, committee_slug, plan_slug).await?;
     let id = sqlx::query_scalar!(
-        r#"insert into plan_reviews (plan_id, reviewed_on, note) values ($1, $2, $3) returning id"#,
+        r#"insert into plan_reviews (plan_id, committee_id, reviewed_on, note) values ($1, $2, $3, $4) returning id"#,
         plan.0,
+        plan.1,
         reviewed_on,
         note
     )
@@ -156,7 +157,6 @@ pub async fn transfer_to_subgroup(db: &mut PgConnection, action_id: Uuid, subgro
     record(
         db,
         AuditEvent {
-            person_id: None,
             committee_id: before,
             subgroup_id: Some(subgroup),
             entity: "action",
@@ -218,7 +218,6 @@ pub async fn adopt_action(
     record(
         db,
         AuditEvent {
-            person_id: None,
             committee_id: Some(target.committee_id),
             subgroup_id: None,
             entity: "plan_action",
@@ -326,7 +325,6 @@ pub async fn record_ratification(
     record(
         db,
         AuditEvent {
-            person_id: None,
             committee_id: Some(committee),
             subgroup_id: None,
             entity: "protocol_ratification",
@@ -381,7 +379,6 @@ async fn audit_insert(
     record(
         db,
         AuditEvent {
-            person_id: None,
             committee_id,
             subgroup_id,
             entity,
@@ -393,4 +390,153 @@ async fn audit_insert(
         },
     )
     .await
+}
+
+/// Everyone on the platform with their memberships, for platform admins (row-level security
+/// shows others nothing here).
+pub async fn people_overview(db: &mut PgConnection) -> Result<Vec<crate::domain::views::AdminPerson>, AppError> {
+    let rows = sqlx::query!(
+        r#"select p.id, p.display_name, p.email, p.is_platform_admin, p.password_set_at is not null as "active!",
+                  array(select c.short_name || ': ' || replace(initcap(replace(m.role, '_', ' ')), 'Officer', 'officer')
+                          from committee_memberships m join committees c on c.id = m.committee_id
+                         where m.person_id = p.id order by c.name)
+                  || array(select s.short_name || ': ' || initcap(m.role)
+                          from subgroup_memberships m join subgroups s on s.id = m.subgroup_id
+                         where m.person_id = p.id order by s.name) as "memberships!"
+             from people p
+            order by p.display_name, p.email"#
+    )
+    .fetch_all(&mut *db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| crate::domain::views::AdminPerson {
+            person_id: r.id,
+            display_name: r.display_name,
+            email: r.email,
+            is_admin: r.is_platform_admin,
+            active: r.active,
+            memberships: r.memberships,
+        })
+        .collect())
+}
+
+/// Every subgroup with its members, in two queries.
+pub async fn subgroups_with_members(
+    db: &mut PgConnection,
+    region_id: Uuid,
+) -> Result<Vec<crate::domain::views::AdminSubgroup>, AppError> {
+    let subgroups = sqlx::query!(
+        "select id, slug, name from subgroups where region_id = $1 order by name",
+        region_id
+    )
+    .fetch_all(&mut *db)
+    .await?;
+    let members = sqlx::query!(
+        r#"select m.subgroup_id, p.id, p.display_name, p.email, m.role, p.password_set_at is not null as "active!"
+             from subgroup_memberships m join people p on p.id = m.person_id
+             join subgroups s on s.id = m.subgroup_id
+            where s.region_id = $1
+            order by p.display_name"#,
+        region_id
+    )
+    .fetch_all(&mut *db)
+    .await?;
+    Ok(subgroups
+        .into_iter()
+        .map(|s| crate::domain::views::AdminSubgroup {
+            members: members
+                .iter()
+                .filter(|m| m.subgroup_id == s.id)
+                .map(|m| crate::domain::views::MemberView {
+                    person_id: m.id,
+                    display_name: m.display_name.clone(),
+                    email: m.email.clone(),
+                    role: m.role.clone(),
+                    active: m.active,
+                })
+                .collect(),
+            slug: s.slug,
+            name: s.name,
+        })
+        .collect())
+}
+
+pub async fn committee_ids(db: &mut PgConnection, region_id: Uuid) -> Result<Vec<Uuid>, AppError> {
+    Ok(sqlx::query_scalar!("select id from committees where region_id = $1", region_id).fetch_all(&mut *db).await?)
+}
+
+pub async fn slug_taken(db: &mut PgConnection, table: SlugTable, slug: &str) -> Result<bool, AppError> {
+    let taken = match table {
+        SlugTable::Committees => {
+            sqlx::query_scalar!(r#"select exists (select 1 from committees where slug = $1) as "taken!""#, slug)
+                .fetch_one(&mut *db)
+                .await?
+        }
+        SlugTable::Subgroups => {
+            sqlx::query_scalar!(r#"select exists (select 1 from subgroups where slug = $1) as "taken!""#, slug)
+                .fetch_one(&mut *db)
+                .await?
+        }
+    };
+    Ok(taken)
+}
+
+pub enum SlugTable {
+    Committees,
+    Subgroups,
+}
+
+/// A person's name and email, if the acting person may see them.
+pub async fn person_label(db: &mut PgConnection, person_id: Uuid) -> Result<Option<(String, String)>, AppError> {
+    let row = sqlx::query!("select display_name, email from people where id = $1", person_id)
+        .fetch_optional(&mut *db)
+        .await?;
+    Ok(row.map(|r| (r.display_name, r.email)))
+}
+
+/// A ready-to-use account with a password (the demo loader only; real people are invited).
+pub async fn create_demo_person(
+    db: &mut PgConnection,
+    email: &str,
+    display_name: &str,
+    password_hash: &str,
+    is_admin: bool,
+    committees: &[(&str, &str)],
+    subgroups: &[(&str, &str)],
+) -> Result<Uuid, AppError> {
+    let id = sqlx::query_scalar!(
+        r#"insert into people (email, display_name, password_hash, password_set_at, is_platform_admin)
+           values ($1, $2, $3, now(), $4) returning id"#,
+        email,
+        display_name,
+        password_hash,
+        is_admin
+    )
+    .fetch_one(&mut *db)
+    .await?;
+    let (committee_slugs, committee_roles): (Vec<String>, Vec<String>) =
+        committees.iter().map(|(s, r)| ((*s).to_owned(), (*r).to_owned())).unzip();
+    sqlx::query!(
+        r#"insert into committee_memberships (person_id, committee_id, role)
+           select $1, c.id, m.role from unnest($2::text[], $3::text[]) as m(slug, role) join committees c on c.slug = m.slug"#,
+        id,
+        &committee_slugs,
+        &committee_roles
+    )
+    .execute(&mut *db)
+    .await?;
+    let (subgroup_slugs, subgroup_roles): (Vec<String>, Vec<String>) =
+        subgroups.iter().map(|(s, r)| ((*s).to_owned(), (*r).to_owned())).unzip();
+    sqlx::query!(
+        r#"insert into subgroup_memberships (person_id, subgroup_id, role)
+           select $1, s.id, m.role from unnest($2::text[], $3::text[]) as m(slug, role) join subgroups s on s.slug = m.slug"#,
+        id,
+        &subgroup_slugs,
+        &subgroup_roles
+    )
+    .execute(&mut *db)
+    .await?;
+    audit_insert(db, None, None, "person", id, format!("Created demo account {email}")).await?;
+    Ok(id)
 }

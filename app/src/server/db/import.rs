@@ -179,7 +179,6 @@ pub async fn import_plan(
     record(
         db,
         AuditEvent {
-            person_id: None,
             committee_id: Some(committee.id),
             subgroup_id: None,
             entity: "plan",

@@ -5,10 +5,31 @@ pub mod actions;
 pub mod admin;
 pub mod audit;
 pub mod import;
+pub mod members;
 pub mod overview;
+pub mod people;
 pub mod plans;
 pub mod protocols;
 pub mod subgroups;
+
+use sqlx::{PgPool, Postgres, Transaction};
+use uuid::Uuid;
+
+/// A transaction acting as `person` (or as the public). The setting is local to the
+/// transaction, so it ends with it and never reaches the next user of the pooled connection.
+pub async fn begin_as(pool: &PgPool, person: Option<Uuid>) -> Result<Transaction<'static, Postgres>, crate::error::AppError> {
+    let mut tx = pool.begin().await?;
+    let person = person.map(|p| p.to_string()).unwrap_or_default();
+    sqlx::query_scalar!("select set_config('app.person_id', $1, true)", person).fetch_one(&mut *tx).await?;
+    Ok(tx)
+}
+
+/// From here to the end of the transaction, act as `person` (someone who has just proved who
+/// they are with a one-time link).
+pub async fn act_as(db: &mut sqlx::PgConnection, person: Uuid) -> Result<(), crate::error::AppError> {
+    sqlx::query_scalar!("select set_config('app.person_id', $1, true)", person.to_string()).fetch_one(&mut *db).await?;
+    Ok(())
+}
 
 /// Whether the database answers, for /healthz.
 pub async fn ping(pool: &sqlx::PgPool) -> bool {

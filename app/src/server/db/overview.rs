@@ -8,6 +8,7 @@ use crate::domain::views::{
 };
 use crate::error::AppError;
 use sqlx::PgConnection;
+use crate::server::auth::viewer::Access;
 use uuid::Uuid;
 
 pub struct Region {
@@ -24,9 +25,11 @@ pub async fn home_region(db: &mut PgConnection) -> Result<Region, AppError> {
     Ok(Region { id: row.id, name: row.name })
 }
 
-/// Committees of the region (or the one named by `only_slug`), each with its published plans.
+/// Committees of the region (or the one named by `only_slug`), each with its published plans
+/// and, for their members, its drafts and archived plans.
 pub async fn committee_summaries(
     db: &mut PgConnection,
+    access: &Access,
     region_id: Uuid,
     only_slug: Option<&str>,
 ) -> Result<Vec<CommitteeSummary>, AppError> {
@@ -52,10 +55,12 @@ pub async fn committee_summaries(
              from plans p
              join committees c on c.id = p.committee_id
              left join plan_status_counts psc on psc.plan_id = p.id
-            where c.region_id = $1 and ($2::text is null or c.slug = $2) and p.status = 'published'
+            where c.region_id = $1 and ($2::text is null or c.slug = $2)
+              and (p.status = 'published' or p.committee_id = any($3))
             order by p.slug desc"#,
         region_id,
-        only_slug
+        only_slug,
+        &access.committees
     )
     .fetch_all(&mut *db)
     .await?;

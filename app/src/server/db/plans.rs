@@ -1,4 +1,5 @@
-//! Reading a committee's plan. Public reads see published plans only.
+//! Reading a committee's plan: published plans for everyone, every plan of a committee for its
+//! members (the same rule row-level security enforces underneath), and publishing.
 
 use crate::domain::numbering::{action_ref, ObjectiveNumber};
 use crate::domain::status::Status;
@@ -7,6 +8,7 @@ use crate::domain::views::{
 };
 use crate::error::AppError;
 use sqlx::PgExecutor;
+use crate::server::auth::viewer::Access;
 use uuid::Uuid;
 
 pub struct PlanHeader {
@@ -20,9 +22,10 @@ pub struct PlanHeader {
     pub is_sample: bool,
 }
 
-/// The published plan `plan_slug` of committee `committee_slug`.
-pub async fn find_published_plan(
+/// The plan `plan_slug` of committee `committee_slug`, if the reader may see it.
+pub async fn find_plan(
     db: impl PgExecutor<'_>,
+    access: &Access,
     committee_slug: &str,
     plan_slug: &str,
 ) -> Result<Option<PlanHeader>, AppError> {
@@ -32,9 +35,10 @@ pub async fn find_published_plan(
                   p.slug, p.title, p.status, p.is_sample
              from plans p
              join committees c on c.id = p.committee_id
-            where c.slug = $1 and p.slug = $2 and p.status = 'published'"#,
+            where c.slug = $1 and p.slug = $2 and (p.status = 'published' or p.committee_id = any($3))"#,
         committee_slug,
-        plan_slug
+        plan_slug,
+        &access.committees
     )
     .fetch_optional(db)
     .await?;
@@ -64,13 +68,14 @@ pub(crate) fn subgroup_refs(slugs: Vec<String>, names: Vec<String>, short_names:
         .collect()
 }
 
-/// The published plan of a committee, whole, or `None` when there is no such published plan.
-pub async fn load_published_plan(
+/// A committee's plan, whole, or `None` when there is no such plan the reader may see.
+pub async fn load_readable_plan(
     db: &mut sqlx::PgConnection,
+    access: &Access,
     committee_slug: &str,
     plan_slug: &str,
 ) -> Result<Option<PlanView>, AppError> {
-    match find_published_plan(&mut *db, committee_slug, plan_slug).await? {
+    match find_plan(&mut *db, access, committee_slug, plan_slug).await? {
         Some(header) => load_plan(db, header).await.map(Some),
         None => Ok(None),
     }
@@ -203,4 +208,35 @@ pub async fn load_plan(db: &mut sqlx::PgConnection, header: PlanHeader) -> Resul
         priorities,
         subgroups,
     })
+}
+
+/// Publishes the plan, with an audit event and a change notice in the same transaction.
+pub async fn publish(db: &mut sqlx::PgConnection, plan: &PlanHeader) -> Result<(), AppError> {
+    let changed = sqlx::query!(
+        r#"update plans set status = 'published', version = version + 1, updated_at = now()
+            where id = $1 and committee_id = $2 and status <> 'published'"#,
+        plan.id,
+        plan.committee_id
+    )
+    .execute(&mut *db)
+    .await?
+    .rows_affected();
+    if changed != 1 {
+        return Err(AppError::Conflict(format!("{} changed while you were publishing it; reload and try again.", plan.title)));
+    }
+    crate::server::db::audit::record(
+        db,
+        crate::server::db::audit::AuditEvent {
+            committee_id: Some(plan.committee_id),
+            subgroup_id: None,
+            entity: "plan",
+            entity_id: Some(plan.id),
+            operation: "update",
+            summary: format!("Published plan {}", plan.title),
+            before: Some(serde_json::json!({ "status": plan.state })),
+            after: Some(serde_json::json!({ "status": "published" })),
+        },
+    )
+    .await?;
+    crate::server::db::import::notify_plan_changed(db, &plan.committee.slug).await
 }

@@ -5,8 +5,9 @@ use crate::domain::views::{CommitteeRef, ProtocolEntry, ProtocolRegister, Ratifi
 use crate::error::AppError;
 use crate::server::db::overview::Region;
 use sqlx::PgConnection;
+use crate::server::auth::viewer::Access;
 
-pub async fn register(db: &mut PgConnection, region: Region) -> Result<ProtocolRegister, AppError> {
+pub async fn register(db: &mut PgConnection, access: &Access, region: Region) -> Result<ProtocolRegister, AppError> {
     let committees = sqlx::query!(
         r#"select id, slug, name, short_name from committees where region_id = $1 order by name"#,
         region.id
@@ -25,9 +26,10 @@ pub async fn register(db: &mut PgConnection, region: Region) -> Result<ProtocolR
                    select pv.id, pv.label, pv.document_url, pv.effective_on, pv.review_due_on from protocol_versions pv
                     where pv.protocol_id = p.id order by pv.created_at desc, pv.label desc limit 1
                   ) v on true
-            where p.region_id = $1 and p.is_public
+            where p.region_id = $1 and (p.is_public or p.owner_subgroup_id = any($2))
             order by p.title"#,
-        region.id
+        region.id,
+        &access.subgroups
     )
     .fetch_all(&mut *db)
     .await?;

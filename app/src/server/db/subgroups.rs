@@ -8,8 +8,9 @@ use crate::server::db::actions::adoptions;
 use crate::server::db::overview::committee_refs;
 use crate::server::db::plans::parse_status;
 use sqlx::PgConnection;
+use crate::server::auth::viewer::Access;
 
-pub async fn subgroup_page(db: &mut PgConnection, slug: &str) -> Result<Option<SubgroupPage>, AppError> {
+pub async fn subgroup_page(db: &mut PgConnection, access: &Access, slug: &str) -> Result<Option<SubgroupPage>, AppError> {
     let Some(s) = sqlx::query!(
         r#"select s.id, s.slug, s.name, s.scope, r.name as region_name,
                   coalesce(pc.slugs, '{}') as "committee_slugs!", coalesce(pc.names, '{}') as "committee_names!",
@@ -38,13 +39,18 @@ pub async fn subgroup_page(db: &mut PgConnection, slug: &str) -> Result<Option<S
         r#"select a.id, a.description, a.lead, a.timescale, a.progress, a.status::text as status
              from actions a
             where a.owner_subgroup_id = $1
+              and ($1 = any($2) or exists (
+                    select 1 from plan_actions pa join plans p on p.id = pa.plan_id
+                     where pa.action_id = a.id and (p.status = 'published' or p.committee_id = any($3))))
             order by a.created_at, a.description"#,
-        s.id
+        s.id,
+        &access.subgroups,
+        &access.committees
     )
     .fetch_all(&mut *db)
     .await?;
     let ids: Vec<_> = shared.iter().map(|a| a.id).collect();
-    let mut adopted = adoptions(db, &ids).await?;
+    let mut adopted = adoptions(db, access, &ids).await?;
 
     let led = sqlx::query!(
         r#"select a.id, c.slug as committee_slug, c.name as committee_name, c.short_name as committee_short_name,
@@ -53,19 +59,21 @@ pub async fn subgroup_page(db: &mut PgConnection, slug: &str) -> Result<Option<S
              from action_subgroups asg
              join actions a on a.id = asg.action_id and a.owner_committee_id is not null
              join plan_actions pa on pa.action_id = a.id and pa.retired_at is null
-             join plans p on p.id = pa.plan_id and p.status = 'published'
+             join plans p on p.id = pa.plan_id and (p.status = 'published' or p.committee_id = any($2))
              join committees c on c.id = p.committee_id
              join objectives ob on ob.id = pa.objective_id
             where asg.subgroup_id = $1
             order by c.name, p.slug desc, ob.outcome_number, ob.minor, pa.position"#,
-        s.id
+        s.id,
+        &access.committees
     )
     .fetch_all(&mut *db)
     .await?;
 
     let protocols = sqlx::query!(
-        r#"select slug, title from protocols where owner_subgroup_id = $1 and is_public order by title"#,
-        s.id
+        r#"select slug, title from protocols where owner_subgroup_id = $1 and (is_public or $1 = any($2)) order by title"#,
+        s.id,
+        &access.subgroups
     )
     .fetch_all(&mut *db)
     .await?;

@@ -1,0 +1,142 @@
+//! Signing in and out, passwords, and accepting an invitation.
+
+use crate::domain::views::InvitationView;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// Failed attempts allowed per account, and per client address, in the throttling window.
+pub const ACCOUNT_ATTEMPTS: i64 = 5;
+pub const ADDRESS_ATTEMPTS: i64 = 20;
+pub const THROTTLE_MINUTES: i32 = 15;
+
+#[server(endpoint = "sign_in")]
+pub async fn sign_in(email: String, password: String, #[server(default)] next: String) -> Result<(), AppError> {
+    use crate::domain::account::safe_return_path;
+    use crate::server::auth::{password, session};
+    use crate::server::{db, db::people, request, state::app_state};
+
+    let account_key = format!("account:{}", email.trim().to_lowercase());
+    let address_key = format!("address:{}", request::client_addr());
+    let mut tx = db::begin_as(&app_state()?.pool, None).await?;
+    if people::recent_failures(&mut tx, &account_key, THROTTLE_MINUTES).await? >= ACCOUNT_ATTEMPTS
+        || people::recent_failures(&mut tx, &address_key, THROTTLE_MINUTES).await? >= ADDRESS_ATTEMPTS
+    {
+        return Err(AppError::TooManyRequests(format!(
+            "Too many failed attempts to sign in. Please wait {THROTTLE_MINUTES} minutes and try again, \
+             or ask your committee's lead officer for a new sign-in link."
+        )));
+    }
+    let credentials = people::credentials(&mut tx, &email).await?;
+    let (person, version, hash) = match credentials {
+        Some(c) => (Some(c.person_id), c.auth_version, c.password_hash),
+        None => (None, 0, None),
+    };
+    let matches = password::verify(password, hash).await;
+    let Some(person_id) = person.filter(|_| matches) else {
+        people::record_failure(&mut tx, &[account_key, address_key]).await?;
+        tx.commit().await?;
+        return Err(AppError::BadCredentials);
+    };
+    people::clear_failures(&mut tx, &account_key).await?;
+    tx.commit().await?;
+    session::start(&request::session()?, person_id, version).await?;
+    leptos_axum::redirect(&safe_return_path(&next));
+    Ok(())
+}
+
+#[server(endpoint = "sign_out")]
+pub async fn sign_out() -> Result<(), AppError> {
+    use crate::server::{auth::session, request};
+    session::end(&request::session()?).await?;
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
+/// Changes the signed-in person's password and ends every other session of theirs.
+#[server(endpoint = "change_password")]
+pub async fn change_password(current_password: String, password: String, confirm: String) -> Result<(), AppError> {
+    use crate::domain::account::check_new_password;
+    use crate::server::auth::{password as pw, session};
+    use crate::server::db::{audit, people};
+    use crate::server::request;
+
+    let (viewer, mut tx) = request::begin().await?;
+    let viewer = request::signed_in(viewer)?;
+    check_new_password(&password, &confirm, &viewer.shown.email)?;
+    let stored = people::own_password_hash(&mut tx).await?;
+    if !pw::verify(current_password, stored).await {
+        return Err(AppError::invalid("current_password", "That is not your current password."));
+    }
+    let hash = pw::hash(password).await?;
+    let version = people::set_own_password(&mut tx, &hash).await?;
+    audit::record(
+        &mut tx,
+        audit::AuditEvent {
+            committee_id: None,
+            subgroup_id: None,
+            entity: "person",
+            entity_id: Some(viewer.id),
+            operation: "update",
+            summary: format!("{} changed their password; their other sessions ended", viewer.shown.display_name),
+            before: None,
+            after: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    session::renew(&request::session()?, version).await?;
+    request::notice("Your password is changed. You have been signed out everywhere else.").await
+}
+
+/// Who a one-time link is for, for the set-password page.
+#[server(endpoint = "invitation")]
+pub async fn get_invitation(token: String) -> Result<InvitationView, AppError> {
+    use crate::server::auth::token::hash_token;
+    use crate::server::{db, db::people, state::app_state};
+    let mut tx = db::begin_as(&app_state()?.pool, None).await?;
+    let invitee = people::invitation_person(&mut tx, &hash_token(&token)).await?.ok_or_else(expired_link)?;
+    tx.commit().await?;
+    Ok(InvitationView { display_name: invitee.display_name, email: invitee.email })
+}
+
+fn expired_link() -> AppError {
+    AppError::NotFound("this sign-in link: it may have been used already or have expired. Ask the person who sent it for a new one".into())
+}
+
+/// Sets the invited person's password from their one-time link and signs them in.
+#[server(endpoint = "accept_invitation")]
+pub async fn accept_invitation(token: String, password: String, confirm: String) -> Result<(), AppError> {
+    use crate::domain::account::check_new_password;
+    use crate::server::auth::{password as pw, session, token::hash_token};
+    use crate::server::{db, db::audit, db::people, request, state::app_state};
+
+    let token_hash = hash_token(&token);
+    let pool = app_state()?.pool;
+    let mut tx = db::begin_as(&pool, None).await?;
+    let invitee = people::invitation_person(&mut tx, &token_hash).await?.ok_or_else(expired_link)?;
+    check_new_password(&password, &confirm, &invitee.email)?;
+    let hash = pw::hash(password).await?;
+    let (person_id, version) =
+        people::redeem_invitation(&mut tx, &token_hash, &hash).await?.ok_or_else(expired_link)?;
+    // The audit event is the invitee's own act.
+    db::act_as(&mut tx, person_id).await?;
+    audit::record(
+        &mut tx,
+        audit::AuditEvent {
+            committee_id: None,
+            subgroup_id: None,
+            entity: "person",
+            entity_id: Some(person_id),
+            operation: "update",
+            summary: format!("{} accepted their invitation and set a password", invitee.display_name),
+            before: None,
+            after: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    session::start(&request::session()?, person_id, version).await?;
+    request::notice(format!("Welcome, {}. Your password is set and you are signed in.", invitee.display_name)).await?;
+    leptos_axum::redirect("/account");
+    Ok(())
+}

@@ -1,0 +1,5 @@
+//! Signing in, the person's own account, and accepting an invitation.
+
+pub mod invitation;
+pub mod settings;
+pub mod sign_in;

@@ -1,0 +1,31 @@
+use crate::api::account::SignIn;
+use crate::components::forms::Field;
+use crate::components::session::signed_in;
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+/// `/sign-in?next=/path`.
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let next = use_query_map().read_untracked().get("next").unwrap_or_default();
+    let already = signed_in().map(|p| {
+        view! { <p class="notice">"You are signed in as " {p.display_name} ". " <a href="/account">"Your account"</a></p> }
+    });
+    view! {
+        <Title text="Sign in"/>
+        <section class="narrow" aria-labelledby="sign-in-heading">
+            <h1 id="sign-in-heading">"Sign in"</h1>
+            {already}
+            <p>"For members of the Clackmannanshire, Stirling and Falkirk Child Protection Committees and the Forth Valley subgroups. Published plans can be read without signing in."</p>
+            <form method="post" action=SignIn::PATH class="stack">
+                <input type="hidden" name="next" value=next/>
+                <Field form=SignIn::PATH name="email" label="Email address" kind="email" autocomplete="username"/>
+                <Field form=SignIn::PATH name="password" label="Password" kind="password" autocomplete="current-password"/>
+                <button type="submit" class="button">"Sign in"</button>
+            </form>
+            <p class="muted">"Forgotten your password, or not set one yet? Ask your committee's lead officer or a platform admin for a one-time link."</p>
+        </section>
+    }
+}

@@ -1,0 +1,90 @@
+//! What the session remembers about a sign-in, and the flash message carried across the
+//! redirect after a plain form post. Session ids are random and stored server-side by
+//! tower-sessions; nothing here is ever logged.
+
+use crate::domain::account::Flash;
+use crate::error::AppError;
+use serde::{Deserialize, Serialize};
+use tower_sessions::Session;
+use uuid::Uuid;
+
+const AUTH_KEY: &str = "fv.auth";
+const FLASH_KEY: &str = "fv.flash";
+
+/// A session ends after this long without a request...
+pub const IDLE_SECONDS: i64 = 8 * 60 * 60;
+/// ...and this long after sign-in, however active.
+pub const ABSOLUTE_SECONDS: i64 = 12 * 60 * 60;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SessionAuth {
+    pub person_id: Uuid,
+    /// people.auth_version at sign-in; a password change bumps it and so ends this session.
+    pub auth_version: i32,
+    /// Unix seconds.
+    pub signed_in_at: i64,
+    /// Unix seconds of the last request, refreshed at most every few minutes (each refresh is
+    /// a write to the session store).
+    pub last_seen: i64,
+}
+
+/// How stale `last_seen` may get before a request refreshes it.
+pub const TOUCH_SECONDS: i64 = 5 * 60;
+
+impl SessionAuth {
+    pub fn expired(&self, now: i64) -> bool {
+        now - self.signed_in_at > ABSOLUTE_SECONDS || now - self.last_seen > IDLE_SECONDS || now < self.signed_in_at - 60
+    }
+}
+
+/// Records activity on a signed-in session when `last_seen` has gone stale.
+pub async fn touch(session: &Session, mut auth: SessionAuth, now: i64) -> Result<(), AppError> {
+    if now - auth.last_seen < TOUCH_SECONDS {
+        return Ok(());
+    }
+    auth.last_seen = now;
+    session.insert(AUTH_KEY, auth).await.map_err(session_error)
+}
+
+fn session_error(e: tower_sessions::session::Error) -> AppError {
+    tracing::error!(error = %e, "session store failed");
+    AppError::Internal
+}
+
+pub fn now() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
+}
+
+/// Signs `person_id` in: a new session id first (no fixation), then the record.
+pub async fn start(session: &Session, person_id: Uuid, auth_version: i32) -> Result<(), AppError> {
+    session.cycle_id().await.map_err(session_error)?;
+    session
+        .insert(AUTH_KEY, SessionAuth { person_id, auth_version, signed_in_at: now(), last_seen: now() })
+        .await
+        .map_err(session_error)
+}
+
+/// Keeps this session signed in after a password change, under a new id.
+pub async fn renew(session: &Session, auth_version: i32) -> Result<(), AppError> {
+    let mut auth = current(session).await?.ok_or(AppError::Unauthorized)?;
+    auth.auth_version = auth_version;
+    session.cycle_id().await.map_err(session_error)?;
+    session.insert(AUTH_KEY, auth).await.map_err(session_error)
+}
+
+pub async fn current(session: &Session) -> Result<Option<SessionAuth>, AppError> {
+    session.get::<SessionAuth>(AUTH_KEY).await.map_err(session_error)
+}
+
+/// Deletes the session from the store and clears the cookie.
+pub async fn end(session: &Session) -> Result<(), AppError> {
+    session.flush().await.map_err(session_error)
+}
+
+pub async fn set_flash(session: &Session, flash: Flash) -> Result<(), AppError> {
+    session.insert(FLASH_KEY, flash).await.map_err(session_error)
+}
+
+pub async fn take_flash(session: &Session) -> Result<Option<Flash>, AppError> {
+    session.remove::<Flash>(FLASH_KEY).await.map_err(session_error)
+}

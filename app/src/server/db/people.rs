@@ -1,0 +1,226 @@
+//! People, credentials, sign-in throttling and one-time links. Password hashes are reachable
+//! only through the database's own functions (app.credentials and friends): the server's role
+//! cannot select or update that column.
+
+use crate::domain::account::{CommitteeRole, MembershipView, SignedIn, SubgroupRole};
+use crate::error::AppError;
+use crate::server::auth::viewer::Viewer;
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+/// The person with their memberships, and the auth version their sessions must carry. Runs in
+/// a transaction acting as that person, so row-level security shows them exactly their own.
+pub async fn load_viewer(db: &mut PgConnection, person_id: Uuid) -> Result<Option<(Viewer, i32)>, AppError> {
+    let Some(person) = sqlx::query!(
+        r#"select id, display_name, email, is_platform_admin, auth_version from people where id = $1"#,
+        person_id
+    )
+    .fetch_optional(&mut *db)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let committees = sqlx::query!(
+        r#"select c.id, c.slug, c.name, c.short_name, m.role
+             from committee_memberships m join committees c on c.id = m.committee_id
+            where m.person_id = $1 order by c.name"#,
+        person_id
+    )
+    .fetch_all(&mut *db)
+    .await?;
+    let subgroups = sqlx::query!(
+        r#"select s.id, s.slug, s.name, s.short_name, m.role
+             from subgroup_memberships m join subgroups s on s.id = m.subgroup_id
+            where m.person_id = $1 order by s.name"#,
+        person_id
+    )
+    .fetch_all(&mut *db)
+    .await?;
+    let committee_roles: Vec<(Uuid, CommitteeRole, MembershipView)> = committees
+        .into_iter()
+        .filter_map(|c| {
+            let role = CommitteeRole::parse(&c.role)?;
+            let shown = MembershipView { slug: c.slug, name: c.name, short_name: c.short_name, role: role.code().into() };
+            Some((c.id, role, shown))
+        })
+        .collect();
+    let subgroup_roles: Vec<(Uuid, SubgroupRole, MembershipView)> = subgroups
+        .into_iter()
+        .filter_map(|s| {
+            let role = SubgroupRole::parse(&s.role)?;
+            let shown = MembershipView { slug: s.slug, name: s.name, short_name: s.short_name, role: role.code().into() };
+            Some((s.id, role, shown))
+        })
+        .collect();
+    let viewer = Viewer {
+        id: person.id,
+        is_admin: person.is_platform_admin,
+        committees: committee_roles.iter().map(|(id, role, _)| (*id, *role)).collect(),
+        subgroups: subgroup_roles.iter().map(|(id, role, _)| (*id, *role)).collect(),
+        shown: SignedIn {
+            display_name: person.display_name,
+            email: person.email,
+            is_admin: person.is_platform_admin,
+            committees: committee_roles.into_iter().map(|(_, _, m)| m).collect(),
+            subgroups: subgroup_roles.into_iter().map(|(_, _, m)| m).collect(),
+        },
+    };
+    Ok(Some((viewer, person.auth_version)))
+}
+
+pub struct Credentials {
+    pub person_id: Uuid,
+    pub password_hash: Option<String>,
+    pub auth_version: i32,
+}
+
+pub async fn credentials(db: &mut PgConnection, email: &str) -> Result<Option<Credentials>, AppError> {
+    let row = sqlx::query!(
+        r#"select person_id as "person_id!", password_hash, auth_version as "auth_version!" from app.credentials($1)"#,
+        email
+    )
+    .fetch_optional(&mut *db)
+    .await?;
+    Ok(row.map(|r| Credentials { person_id: r.person_id, password_hash: r.password_hash, auth_version: r.auth_version }))
+}
+
+/// Failed sign-ins under `key` in the last `window_minutes`.
+pub async fn recent_failures(db: &mut PgConnection, key: &str, window_minutes: i32) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar!(
+        r#"select count(*) as "n!" from auth.sign_in_failures
+            where key = $1 and failed_at > now() - make_interval(mins => $2)"#,
+        key,
+        window_minutes
+    )
+    .fetch_one(&mut *db)
+    .await?)
+}
+
+/// Records a failure under each key, and forgets failures older than a day.
+pub async fn record_failure(db: &mut PgConnection, keys: &[String]) -> Result<(), AppError> {
+    sqlx::query!("insert into auth.sign_in_failures (key) select unnest($1::text[])", keys).execute(&mut *db).await?;
+    sqlx::query!("delete from auth.sign_in_failures where key = any($1) and failed_at < now() - interval '1 day'", keys)
+        .execute(&mut *db)
+        .await?;
+    Ok(())
+}
+
+pub async fn clear_failures(db: &mut PgConnection, key: &str) -> Result<(), AppError> {
+    sqlx::query!("delete from auth.sign_in_failures where key = $1", key).execute(&mut *db).await?;
+    Ok(())
+}
+
+pub async fn own_password_hash(db: &mut PgConnection) -> Result<Option<String>, AppError> {
+    Ok(sqlx::query_scalar!(r#"select app.own_password_hash() as "hash""#).fetch_one(&mut *db).await?)
+}
+
+/// Sets the acting person's password; returns their new auth version.
+pub async fn set_own_password(db: &mut PgConnection, hash: &str) -> Result<i32, AppError> {
+    sqlx::query_scalar!(r#"select app.set_own_password($1) as "version""#, hash)
+        .fetch_one(&mut *db)
+        .await?
+        .ok_or(AppError::Unauthorized)
+}
+
+pub struct Invitee {
+    pub person_id: Uuid,
+    pub display_name: String,
+    pub email: String,
+}
+
+/// Who a one-time link is for, if it is still good.
+pub async fn invitation_person(db: &mut PgConnection, token_hash: &str) -> Result<Option<Invitee>, AppError> {
+    let row = sqlx::query!(
+        r#"select person_id as "person_id!", display_name as "display_name!", email as "email!"
+             from app.invitation_person($1)"#,
+        token_hash
+    )
+    .fetch_optional(&mut *db)
+    .await?;
+    Ok(row.map(|r| Invitee { person_id: r.person_id, display_name: r.display_name, email: r.email }))
+}
+
+/// Uses a one-time link up and sets the password: the person and their new auth version, or
+/// `None` when the link is unknown, used or expired.
+pub async fn redeem_invitation(
+    db: &mut PgConnection,
+    token_hash: &str,
+    password_hash: &str,
+) -> Result<Option<(Uuid, i32)>, AppError> {
+    let row = sqlx::query!(
+        r#"select person_id as "person_id!", auth_version as "auth_version!" from app.redeem_invitation($1, $2)"#,
+        token_hash,
+        password_hash
+    )
+    .fetch_optional(&mut *db)
+    .await?;
+    Ok(row.map(|r| (r.person_id, r.auth_version)))
+}
+
+/// The account with this email, for someone allowed to invite (otherwise always `None`).
+pub async fn person_by_email(db: &mut PgConnection, email: &str) -> Result<Option<Uuid>, AppError> {
+    Ok(sqlx::query_scalar!(r#"select app.person_by_email($1) as "id""#, email).fetch_one(&mut *db).await?)
+}
+
+pub async fn create_person(db: &mut PgConnection, email: &str, display_name: &str) -> Result<Uuid, AppError> {
+    Ok(sqlx::query_scalar!(
+        "insert into people (email, display_name) values ($1, $2) returning id",
+        email,
+        display_name
+    )
+    .fetch_one(&mut *db)
+    .await?)
+}
+
+pub struct NewInvitation<'a> {
+    pub person_id: Uuid,
+    pub committee_id: Option<Uuid>,
+    pub subgroup_id: Option<Uuid>,
+    pub token_hash: &'a str,
+    pub created_by: Uuid,
+    pub valid_days: i32,
+}
+
+/// A new one-time link; earlier unused links for the same person stop working.
+pub async fn create_invitation(db: &mut PgConnection, i: NewInvitation<'_>) -> Result<(), AppError> {
+    sqlx::query!(
+        "update invitations set expires_at = now() where person_id = $1 and used_at is null and expires_at > now()",
+        i.person_id
+    )
+    .execute(&mut *db)
+    .await?;
+    sqlx::query!(
+        r#"insert into invitations (person_id, committee_id, subgroup_id, token_hash, created_by, expires_at)
+           values ($1, $2, $3, $4, $5, now() + make_interval(days => $6))"#,
+        i.person_id,
+        i.committee_id,
+        i.subgroup_id,
+        i.token_hash,
+        i.created_by,
+        i.valid_days
+    )
+    .execute(&mut *db)
+    .await?;
+    Ok(())
+}
+
+/// Whether the person has ever set a password (an invited person has not until they accept).
+pub async fn has_password(db: &mut PgConnection, person_id: Uuid) -> Result<bool, AppError> {
+    Ok(sqlx::query_scalar!(
+        r#"select password_set_at is not null as "set!" from people where id = $1"#,
+        person_id
+    )
+    .fetch_optional(&mut *db)
+    .await?
+    .unwrap_or(false))
+}
+
+/// Housekeeping: expired sessions and day-old sign-in failures. Returns sessions removed.
+pub async fn delete_expired(pool: &sqlx::PgPool) -> Result<u64, AppError> {
+    let removed = sqlx::query!("delete from tower_sessions.session where expiry_date < now()")
+        .execute(pool)
+        .await?
+        .rows_affected();
+    sqlx::query!("delete from auth.sign_in_failures where failed_at < now() - interval '1 day'").execute(pool).await?;
+    Ok(removed)
+}

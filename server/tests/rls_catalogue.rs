@@ -1,0 +1,172 @@
+//! Tenant isolation, as the database itself enforces it: read from the catalogue, so a table,
+//! grant or role attribute added later without the same protection fails here.
+
+mod common;
+
+use sqlx::PgPool;
+
+/// Schemas that hold no committee or subgroup data: session records (random ids and the
+/// signed-in person) and sign-in failure counters. Listed table by table, so anything new in
+/// them needs a decision here.
+const NOT_COMMITTEE_DATA: [&str; 2] = ["tower_sessions.session", "auth.sign_in_failures"];
+
+#[sqlx::test(migrations = "../migrations")]
+async fn every_table_has_forced_row_level_security_and_a_policy(pool: PgPool) {
+    let tables = sqlx::query!(
+        r#"select n.nspname::text as "schema!", c.relname::text as "table!", c.relrowsecurity as "rls!",
+                  c.relforcerowsecurity as "forced!",
+                  (select count(*) from pg_policy p where p.polrelid = c.oid) as "policies!"
+             from pg_class c join pg_namespace n on n.oid = c.relnamespace
+            where c.relkind in ('r', 'p')
+              and n.nspname not in ('pg_catalog', 'information_schema', 'pg_toast')
+              and not (n.nspname = 'public' and c.relname = '_sqlx_migrations')
+            order by 1, 2"#
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert!(tables.len() > 20, "the catalogue query found only {} tables", tables.len());
+    let mut offenders = Vec::new();
+    for t in &tables {
+        let name = format!("{}.{}", t.schema, t.table);
+        if NOT_COMMITTEE_DATA.contains(&name.as_str()) {
+            continue;
+        }
+        if t.schema != "public" {
+            offenders.push(format!("{name}: a table outside `public` that is not on the reviewed list"));
+        } else if !(t.rls && t.forced && t.policies > 0) {
+            offenders.push(format!("{name}: rls={} forced={} policies={}", t.rls, t.forced, t.policies));
+        }
+    }
+    assert!(offenders.is_empty(), "tables without forced row-level security and a policy:\n{}", offenders.join("\n"));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_servers_role_owns_nothing_and_cannot_bypass_rls(pool: PgPool) {
+    let role = sqlx::query!(
+        r#"select rolsuper as "superuser!", rolbypassrls as "bypass!", rolcreaterole as "createrole!",
+                  rolcreatedb as "createdb!", oid::int8 as "oid!"
+             from pg_roles where rolname = 'fv_app'"#
+    )
+    .fetch_one(&pool)
+    .await
+    .expect("the fv_app role exists");
+    assert!(!role.superuser && !role.bypass && !role.createrole && !role.createdb);
+    let owned = sqlx::query_scalar!(
+        r#"select (select count(*) from pg_class where relowner = $1::int8::oid)
+                + (select count(*) from pg_namespace where nspowner = $1::int8::oid)
+                + (select count(*) from pg_proc where proowner = $1::int8::oid)
+                + (select count(*) from pg_type where typowner = $1::int8::oid) as "n!""#,
+        role.oid
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(owned, 0, "fv_app owns database objects");
+    // The owner can do anything through membership; fv_app must not be a member of any role.
+    let memberships = sqlx::query_scalar!(
+        r#"select count(*) as "n!" from pg_auth_members where member = $1::int8::oid"#,
+        role.oid
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(memberships, 0, "fv_app inherits another role's rights");
+
+    // And the app, connected as that role, confirms it about itself.
+    let app_pool = common::app_pool(&pool, 1);
+    server::check_server_role(&app_pool).await.expect("the server accepts fv_app");
+    assert!(server::check_server_role(&pool).await.is_err(), "the server would accept the owner role");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_audit_trail_is_append_only_and_password_hashes_unreachable(pool: PgPool) {
+    let privilege = |sql: &'static str| {
+        let pool = pool.clone();
+        async move { sqlx::query_scalar::<_, bool>(sql).fetch_one(&pool).await.unwrap() }
+    };
+    assert!(privilege("select has_table_privilege('fv_app', 'audit_events', 'INSERT')").await);
+    for p in ["UPDATE", "DELETE", "TRUNCATE"] {
+        let has: bool = sqlx::query_scalar("select has_table_privilege('fv_app', 'audit_events', $1)")
+            .bind(p)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert!(!has, "fv_app may {p} the audit trail");
+    }
+    assert!(!privilege("select has_column_privilege('fv_app', 'people', 'password_hash', 'SELECT')").await);
+    assert!(!privilege("select has_column_privilege('fv_app', 'people', 'password_hash', 'UPDATE')").await);
+
+    // Even a platform admin's transaction cannot rewrite or remove audit rows.
+    server::demo::load_if_empty(&pool).await.unwrap();
+    let admin: uuid::Uuid =
+        sqlx::query_scalar("select id from people where is_platform_admin").fetch_one(&pool).await.unwrap();
+    let app_pool = common::app_pool(&pool, 1);
+    for statement in ["update audit_events set summary = 'rewritten'", "delete from audit_events"] {
+        let mut tx = app::server::db::begin_as(&app_pool, Some(admin)).await.unwrap();
+        let refused = sqlx::query(statement).execute(&mut *tx).await;
+        assert!(refused.is_err(), "{statement} was allowed");
+    }
+    let mut tx = app::server::db::begin_as(&app_pool, Some(admin)).await.unwrap();
+    assert!(sqlx::query("select password_hash from people").fetch_all(&mut *tx).await.is_err());
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn without_a_person_a_query_sees_only_public_rows(pool: PgPool) {
+    server::demo::load_if_empty(&pool).await.unwrap();
+    let count = |sql: &'static str| {
+        let app_pool = common::app_pool(&pool, 1);
+        async move {
+            // A bare connection: no transaction, no app.person_id at all.
+            sqlx::query_scalar::<_, i64>(sql).fetch_one(&app_pool).await.unwrap()
+        }
+    };
+    let published: i64 =
+        sqlx::query_scalar("select count(*) from plans where status = 'published'").fetch_one(&pool).await.unwrap();
+    let all: i64 = sqlx::query_scalar("select count(*) from plans").fetch_one(&pool).await.unwrap();
+    assert!(all > published, "the demo has a draft");
+    assert_eq!(count("select count(*) from plans").await, published);
+    for private in [
+        "select count(*) from people",
+        "select count(*) from committee_memberships",
+        "select count(*) from subgroup_memberships",
+        "select count(*) from audit_events",
+        "select count(*) from invitations",
+    ] {
+        assert_eq!(count(private).await, 0, "{private}");
+    }
+    // The draft's actions are invisible too, while published ones are not.
+    let draft_actions: i64 = sqlx::query_scalar(
+        "select count(*) from plan_actions pa join plans p on p.id = pa.plan_id where p.status = 'draft'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert!(draft_actions > 0);
+    let visible_actions = count("select count(*) from actions").await;
+    let public_actions: i64 = sqlx::query_scalar(
+        "select count(distinct pa.action_id) from plan_actions pa join plans p on p.id = pa.plan_id where p.status = 'published'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(visible_actions, public_actions);
+
+    // A member of the committee sees its draft; a member of another does not.
+    let person = |email: &'static str| {
+        let pool = pool.clone();
+        async move {
+            sqlx::query_scalar::<_, uuid::Uuid>("select id from people where email = $1")
+                .bind(email)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    let app_pool = common::app_pool(&pool, 1);
+    for (email, sees) in [("clacks.member@example.org", all), ("falkirk.lead@example.org", published)] {
+        let mut tx = app::server::db::begin_as(&app_pool, Some(person(email).await)).await.unwrap();
+        let n: i64 = sqlx::query_scalar("select count(*) from plans").fetch_one(&mut *tx).await.unwrap();
+        assert_eq!(n, sees, "{email}");
+    }
+}
