@@ -183,9 +183,9 @@ begin
     end if;
     return query
         update people
-           set password_hash = p_hash, password_set_at = now(), auth_version = auth_version + 1
-         where id = v_person
-        returning id, people.auth_version;
+           set password_hash = p_hash, password_set_at = now(), auth_version = people.auth_version + 1
+         where people.id = v_person
+        returning people.id, people.auth_version;
 end $$;
 
 -- Whether a one-time link is still good, and for whom (shown on the set-password page).
@@ -231,7 +231,7 @@ grant insert, delete on subgroup_committees to fv_app;
 
 grant select (id, email, display_name, agency_id, is_platform_admin, created_at, auth_version, password_set_at)
     on people to fv_app;
-grant insert (email, display_name, agency_id) on people to fv_app;
+grant insert (id, email, display_name, agency_id) on people to fv_app;
 grant update (display_name, agency_id, is_platform_admin) on people to fv_app;
 
 grant select, insert, update, delete on committee_memberships, subgroup_memberships to fv_app;

@@ -113,6 +113,9 @@ begin
         create role fv_app login;
     end if;
     alter role fv_app login nosuperuser nobypassrls nocreatedb nocreaterole;
+    -- Lets the owner drop a database the server still holds connections to (the tests copy
+    -- and drop databases).
+    grant pg_signal_backend to fv_owner;
 end $$;
 SQL
 }

@@ -87,6 +87,9 @@ pub async fn identify(State(state): State<AppState>, mut req: Request, next: Nex
     }
     let failed = response.headers().contains_key(leptos::server_fn::error::SERVER_FN_ERROR_HEADER);
     if !failed {
+        if form.is_some() {
+            tidy_location(&mut response);
+        }
         return response;
     }
     let (mut parts, body) = response.into_parts();
@@ -131,8 +134,41 @@ async fn form_failed(
     if session::set_flash(session, flash).await.is_err() {
         return AppError::Internal.into_response();
     }
-    let back = parts.headers.get(header::LOCATION).cloned().unwrap_or(HeaderValue::from_static("/"));
+    let back = parts
+        .headers
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .map(without_error_params)
+        .and_then(|v| HeaderValue::from_str(&v).ok())
+        .unwrap_or(HeaderValue::from_static("/"));
     (StatusCode::SEE_OTHER, [(header::LOCATION, back)]).into_response()
+}
+
+fn tidy_location(response: &mut Response) {
+    let tidy = response
+        .headers()
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .map(without_error_params)
+        .and_then(|v| HeaderValue::from_str(&v).ok());
+    if let Some(location) = tidy {
+        response.headers_mut().insert(header::LOCATION, location);
+    }
+}
+
+/// The form's page without the `__path`/`__err` query parameters leptos adds for a refused
+/// post: the flash message carries the error, and the address stays clean to share or reload.
+fn without_error_params(location: &str) -> String {
+    let Some((path, query)) = location.split_once('?') else {
+        return location.to_owned();
+    };
+    let kept: Vec<&str> =
+        query.split('&').filter(|p| !p.starts_with("__path=") && !p.starts_with("__err=") && !p.is_empty()).collect();
+    if kept.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}?{}", kept.join("&"))
+    }
 }
 
 fn html_escape(s: &str) -> String {
@@ -141,9 +177,8 @@ fn html_escape(s: &str) -> String {
 
 /// A browser's plain form submission to a server function (no JavaScript involved).
 fn is_form_post(req: &Request) -> bool {
-    let header_has = |name, needle: &str| {
-        req.headers().get(name).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains(needle))
-    };
+    let header_has =
+        |name, needle: &str| req.headers().get(name).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains(needle));
     req.method() == Method::POST
         && req.uri().path().starts_with("/api/")
         && header_has(header::CONTENT_TYPE, "application/x-www-form-urlencoded")

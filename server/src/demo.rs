@@ -23,7 +23,13 @@ pub const DRAFT_PLAN_TITLE: &str = "Strategic Improvement Plan 2025-27 (draft)";
 pub const DEMO_PASSWORD: &str = "forth-valley-demo";
 
 /// Demo people: (email, name, committee memberships, subgroup memberships, platform admin).
-pub type DemoPerson = (&'static str, &'static str, &'static [(&'static str, &'static str)], &'static [(&'static str, &'static str)], bool);
+pub type DemoPerson = (
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static str)],
+    &'static [(&'static str, &'static str)],
+    bool,
+);
 
 pub const DEMO_PEOPLE: [DemoPerson; 14] = [
     ("clacks.member@example.org", "Morven Drummond", &[("clackmannanshire", "member")], &[], false),
@@ -36,9 +42,25 @@ pub const DEMO_PEOPLE: [DemoPerson; 14] = [
     ("falkirk.contributor@example.org", "Ross Cowie", &[("falkirk", "contributor")], &[], false),
     ("falkirk.lead@example.org", "Shona Menzies", &[("falkirk", "lead_officer")], &[], false),
     ("chair.protocols@example.org", "Gordon Rennie", &[], &[("fv-policies-procedures-protocols", "chair")], false),
-    ("chair.engagement@example.org", "Eilidh Stewart", &[], &[("fv-public-information-engagement-participation", "chair"), ("performance-management-quality-assurance", "chair"), ("learning-practice-development", "chair")], false),
+    (
+        "chair.engagement@example.org",
+        "Eilidh Stewart",
+        &[],
+        &[
+            ("fv-public-information-engagement-participation", "chair"),
+            ("performance-management-quality-assurance", "chair"),
+            ("learning-practice-development", "chair"),
+        ],
+        false,
+    ),
     ("chair.ird@example.org", "Douglas Laing", &[], &[("ird-steering-group", "chair")], false),
-    ("both.committees@example.org", "Catriona Murray", &[("clackmannanshire", "contributor"), ("stirling", "member")], &[("ird-steering-group", "member")], false),
+    (
+        "both.committees@example.org",
+        "Catriona Murray",
+        &[("clackmannanshire", "contributor"), ("stirling", "member")],
+        &[("ird-steering-group", "member")],
+        false,
+    ),
     ("admin@example.org", "Platform Admin", &[], &[], true),
 ];
 

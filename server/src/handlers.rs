@@ -2,13 +2,13 @@
 
 use app::domain::plan_csv::{rows_from_view, write_csv};
 use app::error::AppError;
+use app::server::auth::viewer::{Access, Viewer};
 use app::server::db;
 use app::server::state::AppState;
-use app::server::auth::viewer::{Access, Viewer};
 use axum::extract::{Path, State};
-use axum::Extension;
 use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
+use axum::Extension;
 use std::time::Duration;
 
 /// 200 when the database answers within two seconds, 503 otherwise.

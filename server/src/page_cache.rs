@@ -99,10 +99,18 @@ fn cacheable_request(request: &Request) -> bool {
         && !path.starts_with("/api/")
         && !path.starts_with("/pkg/")
         && path != "/healthz"
+        // One-time links carry a secret in the address and stop working once used.
+        && !path.starts_with("/invitations/")
 }
 
 fn cacheable_response(response: &Response) -> bool {
+    let private = response
+        .headers()
+        .get(header::CACHE_CONTROL)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("no-store") || v.contains("private"));
     response.status() == StatusCode::OK
+        && !private
         && !response.headers().contains_key(header::SET_COOKIE)
         && response
             .headers()

@@ -11,7 +11,9 @@ use sqlx::PgPool;
 
 async fn export(pool: &PgPool, committee: &str, plan: &str) -> String {
     let mut conn = pool.acquire().await.unwrap();
-    write_csv(&rows_from_view(&load_readable_plan(&mut conn, &Default::default(), committee, plan).await.unwrap().expect("plan exists")))
+    write_csv(&rows_from_view(
+        &load_readable_plan(&mut conn, &Default::default(), committee, plan).await.unwrap().expect("plan exists"),
+    ))
 }
 
 #[sqlx::test(migrations = "../migrations")]

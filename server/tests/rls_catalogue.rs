@@ -64,13 +64,11 @@ async fn the_servers_role_owns_nothing_and_cannot_bypass_rls(pool: PgPool) {
     .unwrap();
     assert_eq!(owned, 0, "fv_app owns database objects");
     // The owner can do anything through membership; fv_app must not be a member of any role.
-    let memberships = sqlx::query_scalar!(
-        r#"select count(*) as "n!" from pg_auth_members where member = $1::int8::oid"#,
-        role.oid
-    )
-    .fetch_one(&pool)
-    .await
-    .unwrap();
+    let memberships =
+        sqlx::query_scalar!(r#"select count(*) as "n!" from pg_auth_members where member = $1::int8::oid"#, role.oid)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
     assert_eq!(memberships, 0, "fv_app inherits another role's rights");
 
     // And the app, connected as that role, confirms it about itself.

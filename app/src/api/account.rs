@@ -100,7 +100,10 @@ pub async fn get_invitation(token: String) -> Result<InvitationView, AppError> {
 }
 
 fn expired_link() -> AppError {
-    AppError::NotFound("this sign-in link: it may have been used already or have expired. Ask the person who sent it for a new one".into())
+    AppError::NotFound(
+        "this sign-in link: it may have been used already or have expired. Ask the person who sent it for a new one"
+            .into(),
+    )
 }
 
 /// Sets the invited person's password from their one-time link and signs them in.

@@ -9,7 +9,9 @@ pub async fn get_action(committee: String, plan: String, action: String) -> Resu
     let not_found = || AppError::not_found(format!("action {action} in plan {plan} of \"{committee}\""));
     let id = uuid::Uuid::parse_str(&action).map_err(|_| not_found())?;
     let (viewer, mut tx) = request::begin().await?;
-    let detail = actions::action_detail(&mut tx, &Access::of(viewer.as_ref()), &committee, &plan, id).await?.ok_or_else(not_found)?;
+    let detail = actions::action_detail(&mut tx, &Access::of(viewer.as_ref()), &committee, &plan, id)
+        .await?
+        .ok_or_else(not_found)?;
     tx.commit().await?;
     Ok(detail)
 }

@@ -39,7 +39,11 @@ fn check_names(name: &str, short_name: &str, slug: &str) -> Result<(String, Stri
             "short_name",
             "Enter a short name of up to 40 characters.",
         )
-        .check(Slug::parse(&slug).is_ok(), "slug", "Use lower-case letters and digits joined by hyphens, e.g. west-lothian.");
+        .check(
+            Slug::parse(&slug).is_ok(),
+            "slug",
+            "Use lower-case letters and digits joined by hyphens, e.g. west-lothian.",
+        );
     v.finish()?;
     Ok((name, short_name, slug))
 }
@@ -107,7 +111,12 @@ pub async fn create_subgroup(name: String, short_name: String, slug: String) -> 
 }
 
 #[server(endpoint = "add_subgroup_member")]
-pub async fn add_subgroup_member(subgroup: String, email: String, display_name: String, role: String) -> Result<(), AppError> {
+pub async fn add_subgroup_member(
+    subgroup: String,
+    email: String,
+    display_name: String,
+    role: String,
+) -> Result<(), AppError> {
     use crate::domain::account::SubgroupRole;
     use crate::server::db::{audit, members};
     use crate::server::{accounts, request};
@@ -144,7 +153,10 @@ pub async fn add_subgroup_member(subgroup: String, email: String, display_name: 
     tx.commit().await?;
     let added = format!("{} is now {} of {}.", person.display_name, role.label().to_lowercase(), s.name);
     match token {
-        Some(token) => request::notice_with_link(format!("{added} Send them this one-time link to set their password:"), &token).await,
+        Some(token) => {
+            request::notice_with_link(format!("{added} Send them this one-time link to set their password:"), &token)
+                .await
+        }
         None => request::notice(format!("{added} They already have an account.")).await,
     }
 }
@@ -213,5 +225,9 @@ pub async fn issue_sign_in_link(person: String) -> Result<(), AppError> {
     )
     .await?;
     tx.commit().await?;
-    request::notice_with_link(format!("A new one-time link for {name} (their current password keeps working until they use it):"), &token).await
+    request::notice_with_link(
+        format!("A new one-time link for {name} (their current password keeps working until they use it):"),
+        &token,
+    )
+    .await
 }

@@ -35,7 +35,12 @@ pub(crate) fn committee_not_found(slug: &str) -> AppError {
 /// Adds a person to the committee. Someone new gets a one-time link to set their password,
 /// shown to the lead officer to pass on (no mail server is assumed).
 #[server(endpoint = "invite_member")]
-pub async fn invite_member(committee: String, email: String, display_name: String, role: String) -> Result<(), AppError> {
+pub async fn invite_member(
+    committee: String,
+    email: String,
+    display_name: String,
+    role: String,
+) -> Result<(), AppError> {
     use crate::domain::account::CommitteeRole;
     use crate::server::db::{audit, members};
     use crate::server::{accounts, request};
@@ -92,12 +97,16 @@ pub async fn change_member_role(committee: String, person: String, role: String)
     if !viewer.has_role(c.id, CommitteeRole::LeadOfficer) && !viewer.is_admin {
         return Err(AppError::Forbidden);
     }
-    let role = CommitteeRole::parse(&role).ok_or_else(|| AppError::invalid("role", "Choose member, contributor or lead officer."))?;
+    let role = CommitteeRole::parse(&role)
+        .ok_or_else(|| AppError::invalid("role", "Choose member, contributor or lead officer."))?;
     let not_member = || AppError::not_found(format!("that member of {}", c.name));
     let person_id = uuid::Uuid::parse_str(person.trim()).map_err(|_| not_member())?;
     let before = members::set_committee_role(&mut tx, c.id, person_id, role).await?.ok_or_else(not_member)?;
     if members::lead_officer_count(&mut tx, c.id).await? == 0 {
-        return Err(AppError::Conflict(format!("{} needs at least one lead officer: make someone else lead officer first.", c.name)));
+        return Err(AppError::Conflict(format!(
+            "{} needs at least one lead officer: make someone else lead officer first.",
+            c.name
+        )));
     }
     audit::record(
         &mut tx,
@@ -132,7 +141,10 @@ pub async fn remove_member(committee: String, person: String) -> Result<(), AppE
     let person_id = uuid::Uuid::parse_str(person.trim()).map_err(|_| not_member())?;
     let before = members::remove_committee_member(&mut tx, c.id, person_id).await?.ok_or_else(not_member)?;
     if members::lead_officer_count(&mut tx, c.id).await? == 0 {
-        return Err(AppError::Conflict(format!("{} needs at least one lead officer: make someone else lead officer first.", c.name)));
+        return Err(AppError::Conflict(format!(
+            "{} needs at least one lead officer: make someone else lead officer first.",
+            c.name
+        )));
     }
     audit::record(
         &mut tx,

@@ -85,8 +85,12 @@ impl TestApp {
 
     /// The app over `pool` with the demo data loaded.
     pub async fn with_demo(pool: PgPool) -> Self {
+        Self::with_demo_and_pool_size(pool, 5).await
+    }
+
+    pub async fn with_demo_and_pool_size(pool: PgPool, size: u32) -> Self {
         assert!(server::demo::load_if_empty(&pool).await.expect("demo loads"), "the database was empty");
-        Self::new(pool)
+        Self::with_pool_size(pool, size)
     }
 
     pub async fn get(&self, path: &str) -> TestResponse {
@@ -95,7 +99,11 @@ impl TestApp {
 
     pub async fn get_with_cookie(&self, path: &str, cookie: &str) -> TestResponse {
         self.send(
-            Request::get(path).header(header::HOST, HOST).header(header::COOKIE, cookie).body(Body::empty()).expect("request"),
+            Request::get(path)
+                .header(header::HOST, HOST)
+                .header(header::COOKIE, cookie)
+                .body(Body::empty())
+                .expect("request"),
         )
         .await
     }
@@ -106,7 +114,13 @@ impl TestApp {
     }
 
     /// A plain HTML form post as a browser without JavaScript makes it, from page `referer`.
-    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)], cookie: Option<&str>, referer: &str) -> TestResponse {
+    pub async fn post_form(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        cookie: Option<&str>,
+        referer: &str,
+    ) -> TestResponse {
         let referer = format!("{ORIGIN}{referer}");
         self.send(post_request(path, fields, cookie, true, &[("referer", &referer)])).await
     }
@@ -124,9 +138,14 @@ impl TestApp {
 
     /// Signs in as `email` with the demo password; returns the session cookie.
     pub async fn sign_in(&self, email: &str) -> String {
-        let response =
-            self.post("/api/sign_in", &[("email", email), ("password", server::demo::DEMO_PASSWORD), ("next", "/")], None).await;
-        assert!(response.status.is_success() || response.status.is_redirection(), "sign in as {email}: {}", response.status);
+        let response = self
+            .post("/api/sign_in", &[("email", email), ("password", server::demo::DEMO_PASSWORD), ("next", "/")], None)
+            .await;
+        assert!(
+            response.status.is_success() || response.status.is_redirection(),
+            "sign in as {email}: {}",
+            response.status
+        );
         response.session_cookie().unwrap_or_else(|| panic!("no session cookie for {email}"))
     }
 
@@ -237,9 +256,11 @@ fn post_request(
     let body: String = form_urlencoded::Serializer::new(String::new()).extend_pairs(fields.iter()).finish();
     let mut builder = Request::post(path)
         .header(header::HOST, HOST)
+        .header(header::CONTENT_LENGTH, body.len())
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header(header::ACCEPT, if as_html_form { "text/html,application/xhtml+xml" } else { "application/json" });
-    let overrides_origin = headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("origin") || k.eq_ignore_ascii_case("sec-fetch-site"));
+    let overrides_origin =
+        headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("origin") || k.eq_ignore_ascii_case("sec-fetch-site"));
     if !overrides_origin {
         builder = builder.header(header::ORIGIN, ORIGIN);
     }

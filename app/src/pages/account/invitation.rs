@@ -11,6 +11,13 @@ use leptos_router::hooks::use_params_map;
 /// `/invitations/{token}`: the invited person sets their password.
 #[component]
 pub fn InvitationPage() -> impl IntoView {
+    // The address holds a secret: never stored by a cache, never sent to another site as a referrer.
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        use http::header::{HeaderName, HeaderValue, CACHE_CONTROL};
+        response.insert_header(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        response.insert_header(HeaderName::from_static("referrer-policy"), HeaderValue::from_static("same-origin"));
+    }
     let params = use_params_map();
     let token = param(&params.read_untracked(), "token");
     let data = Resource::new(move || param(&params.read(), "token"), get_invitation);

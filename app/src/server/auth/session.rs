@@ -33,7 +33,9 @@ pub const TOUCH_SECONDS: i64 = 5 * 60;
 
 impl SessionAuth {
     pub fn expired(&self, now: i64) -> bool {
-        now - self.signed_in_at > ABSOLUTE_SECONDS || now - self.last_seen > IDLE_SECONDS || now < self.signed_in_at - 60
+        now - self.signed_in_at > ABSOLUTE_SECONDS
+            || now - self.last_seen > IDLE_SECONDS
+            || now < self.signed_in_at - 60
     }
 }
 

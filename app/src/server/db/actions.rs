@@ -6,9 +6,9 @@ use crate::domain::views::{
     ActionDetail, ActionRow, AdoptionView, CommitteeRef, ProtocolRef, StatusUpdateView, SubgroupRef,
 };
 use crate::error::AppError;
+use crate::server::auth::viewer::Access;
 use crate::server::db::plans::{parse_status, subgroup_refs};
 use sqlx::PgConnection;
-use crate::server::auth::viewer::Access;
 use uuid::Uuid;
 
 pub async fn action_detail(

@@ -426,12 +426,9 @@ pub async fn subgroups_with_members(
     db: &mut PgConnection,
     region_id: Uuid,
 ) -> Result<Vec<crate::domain::views::AdminSubgroup>, AppError> {
-    let subgroups = sqlx::query!(
-        "select id, slug, name from subgroups where region_id = $1 order by name",
-        region_id
-    )
-    .fetch_all(&mut *db)
-    .await?;
+    let subgroups = sqlx::query!("select id, slug, name from subgroups where region_id = $1 order by name", region_id)
+        .fetch_all(&mut *db)
+        .await?;
     let members = sqlx::query!(
         r#"select m.subgroup_id, p.id, p.display_name, p.email, m.role, p.password_set_at is not null as "active!"
              from subgroup_memberships m join people p on p.id = m.person_id

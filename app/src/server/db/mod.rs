@@ -17,7 +17,10 @@ use uuid::Uuid;
 
 /// A transaction acting as `person` (or as the public). The setting is local to the
 /// transaction, so it ends with it and never reaches the next user of the pooled connection.
-pub async fn begin_as(pool: &PgPool, person: Option<Uuid>) -> Result<Transaction<'static, Postgres>, crate::error::AppError> {
+pub async fn begin_as(
+    pool: &PgPool,
+    person: Option<Uuid>,
+) -> Result<Transaction<'static, Postgres>, crate::error::AppError> {
     let mut tx = pool.begin().await?;
     let person = person.map(|p| p.to_string()).unwrap_or_default();
     sqlx::query_scalar!("select set_config('app.person_id', $1, true)", person).fetch_one(&mut *tx).await?;

@@ -7,8 +7,8 @@ use crate::domain::views::{
     CommitteeRef, CommitteeSummary, PlanSummary, ProtocolSummary, SubgroupRef, SubgroupSummary,
 };
 use crate::error::AppError;
-use sqlx::PgConnection;
 use crate::server::auth::viewer::Access;
+use sqlx::PgConnection;
 use uuid::Uuid;
 
 pub struct Region {

@@ -40,7 +40,8 @@ pub async fn load_viewer(db: &mut PgConnection, person_id: Uuid) -> Result<Optio
         .into_iter()
         .filter_map(|c| {
             let role = CommitteeRole::parse(&c.role)?;
-            let shown = MembershipView { slug: c.slug, name: c.name, short_name: c.short_name, role: role.code().into() };
+            let shown =
+                MembershipView { slug: c.slug, name: c.name, short_name: c.short_name, role: role.code().into() };
             Some((c.id, role, shown))
         })
         .collect();
@@ -48,7 +49,8 @@ pub async fn load_viewer(db: &mut PgConnection, person_id: Uuid) -> Result<Optio
         .into_iter()
         .filter_map(|s| {
             let role = SubgroupRole::parse(&s.role)?;
-            let shown = MembershipView { slug: s.slug, name: s.name, short_name: s.short_name, role: role.code().into() };
+            let shown =
+                MembershipView { slug: s.slug, name: s.name, short_name: s.short_name, role: role.code().into() };
             Some((s.id, role, shown))
         })
         .collect();
@@ -81,7 +83,11 @@ pub async fn credentials(db: &mut PgConnection, email: &str) -> Result<Option<Cr
     )
     .fetch_optional(&mut *db)
     .await?;
-    Ok(row.map(|r| Credentials { person_id: r.person_id, password_hash: r.password_hash, auth_version: r.auth_version }))
+    Ok(row.map(|r| Credentials {
+        person_id: r.person_id,
+        password_hash: r.password_hash,
+        auth_version: r.auth_version,
+    }))
 }
 
 /// Failed sign-ins under `key` in the last `window_minutes`.
@@ -99,9 +105,12 @@ pub async fn recent_failures(db: &mut PgConnection, key: &str, window_minutes: i
 /// Records a failure under each key, and forgets failures older than a day.
 pub async fn record_failure(db: &mut PgConnection, keys: &[String]) -> Result<(), AppError> {
     sqlx::query!("insert into auth.sign_in_failures (key) select unnest($1::text[])", keys).execute(&mut *db).await?;
-    sqlx::query!("delete from auth.sign_in_failures where key = any($1) and failed_at < now() - interval '1 day'", keys)
-        .execute(&mut *db)
-        .await?;
+    sqlx::query!(
+        "delete from auth.sign_in_failures where key = any($1) and failed_at < now() - interval '1 day'",
+        keys
+    )
+    .execute(&mut *db)
+    .await?;
     Ok(())
 }
 
@@ -162,14 +171,15 @@ pub async fn person_by_email(db: &mut PgConnection, email: &str) -> Result<Optio
     Ok(sqlx::query_scalar!(r#"select app.person_by_email($1) as "id""#, email).fetch_one(&mut *db).await?)
 }
 
+/// A new account without a password. The id is made here rather than returned: row-level
+/// security lets the inviter see the person only once they share a committee or subgroup,
+/// which the caller's next statement (the membership) establishes.
 pub async fn create_person(db: &mut PgConnection, email: &str, display_name: &str) -> Result<Uuid, AppError> {
-    Ok(sqlx::query_scalar!(
-        "insert into people (email, display_name) values ($1, $2) returning id",
-        email,
-        display_name
-    )
-    .fetch_one(&mut *db)
-    .await?)
+    let id = Uuid::new_v4();
+    sqlx::query!("insert into people (id, email, display_name) values ($1, $2, $3)", id, email, display_name)
+        .execute(&mut *db)
+        .await?;
+    Ok(id)
 }
 
 pub struct NewInvitation<'a> {
@@ -206,13 +216,10 @@ pub async fn create_invitation(db: &mut PgConnection, i: NewInvitation<'_>) -> R
 
 /// Whether the person has ever set a password (an invited person has not until they accept).
 pub async fn has_password(db: &mut PgConnection, person_id: Uuid) -> Result<bool, AppError> {
-    Ok(sqlx::query_scalar!(
-        r#"select password_set_at is not null as "set!" from people where id = $1"#,
-        person_id
-    )
-    .fetch_optional(&mut *db)
-    .await?
-    .unwrap_or(false))
+    Ok(sqlx::query_scalar!(r#"select password_set_at is not null as "set!" from people where id = $1"#, person_id)
+        .fetch_optional(&mut *db)
+        .await?
+        .unwrap_or(false))
 }
 
 /// Housekeeping: expired sessions and day-old sign-in failures. Returns sessions removed.

@@ -7,8 +7,8 @@ use crate::domain::views::{
     ActionRow, CommitteeRef, ObjectiveView, OutcomeView, PlanView, PriorityView, ReviewView, SubgroupRef,
 };
 use crate::error::AppError;
-use sqlx::PgExecutor;
 use crate::server::auth::viewer::Access;
+use sqlx::PgExecutor;
 use uuid::Uuid;
 
 pub struct PlanHeader {
@@ -222,7 +222,10 @@ pub async fn publish(db: &mut sqlx::PgConnection, plan: &PlanHeader) -> Result<(
     .await?
     .rows_affected();
     if changed != 1 {
-        return Err(AppError::Conflict(format!("{} changed while you were publishing it; reload and try again.", plan.title)));
+        return Err(AppError::Conflict(format!(
+            "{} changed while you were publishing it; reload and try again.",
+            plan.title
+        )));
     }
     crate::server::db::audit::record(
         db,

@@ -3,9 +3,9 @@
 
 use crate::domain::views::{CommitteeRef, ProtocolEntry, ProtocolRegister, RatificationView, SubgroupRef};
 use crate::error::AppError;
+use crate::server::auth::viewer::Access;
 use crate::server::db::overview::Region;
 use sqlx::PgConnection;
-use crate::server::auth::viewer::Access;
 
 pub async fn register(db: &mut PgConnection, access: &Access, region: Region) -> Result<ProtocolRegister, AppError> {
     let committees = sqlx::query!(

@@ -4,13 +4,17 @@
 use crate::domain::numbering::{action_ref, ObjectiveNumber};
 use crate::domain::views::{CommitteeRef, LedActionView, ProtocolRef, SharedActionView, SubgroupPage};
 use crate::error::AppError;
+use crate::server::auth::viewer::Access;
 use crate::server::db::actions::adoptions;
 use crate::server::db::overview::committee_refs;
 use crate::server::db::plans::parse_status;
 use sqlx::PgConnection;
-use crate::server::auth::viewer::Access;
 
-pub async fn subgroup_page(db: &mut PgConnection, access: &Access, slug: &str) -> Result<Option<SubgroupPage>, AppError> {
+pub async fn subgroup_page(
+    db: &mut PgConnection,
+    access: &Access,
+    slug: &str,
+) -> Result<Option<SubgroupPage>, AppError> {
     let Some(s) = sqlx::query!(
         r#"select s.id, s.slug, s.name, s.scope, r.name as region_name,
                   coalesce(pc.slugs, '{}') as "committee_slugs!", coalesce(pc.names, '{}') as "committee_names!",

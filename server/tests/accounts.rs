@@ -1,0 +1,387 @@
+//! Signing in and out, sessions, throttling, forgery, invitations and password changes,
+//! through the real router over a fresh database.
+
+mod common;
+
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{header, Request, StatusCode};
+use common::{database_digest, TestApp, HOST, ORIGIN};
+use sqlx::PgPool;
+use std::net::SocketAddr;
+
+const LEAD: &str = "clacks.lead@example.org";
+const MEMBER: &str = "clacks.member@example.org";
+
+async fn sign_in_attempt(app: &TestApp, email: &str, password: &str, addr: &str) -> common::TestResponse {
+    let body = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs([("email", email), ("password", password), ("next", "/account")])
+        .finish();
+    let mut request = Request::post("/api/sign_in")
+        .header(header::HOST, HOST)
+        .header(header::ORIGIN, ORIGIN)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(body))
+        .unwrap();
+    let addr: SocketAddr = format!("{addr}:40000").parse().unwrap();
+    request.extensions_mut().insert(ConnectInfo(addr));
+    app.send(request).await
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn sign_in_issues_a_new_http_only_session_and_the_old_id_stays_anonymous(pool: PgPool) {
+    let app = TestApp::with_demo(pool).await;
+    // A session that exists before sign-in (here: from a refused form post, which leaves a
+    // flash message) must not become the signed-in one: session fixation.
+    let refused = app.post_form("/api/sign_in", &[("email", LEAD), ("password", "wrong")], None, "/sign-in").await;
+    assert_eq!(refused.status, StatusCode::SEE_OTHER);
+    let before = refused.session_cookie().expect("a session for the flash message");
+
+    let signed_in =
+        app.post("/api/sign_in", &[("email", LEAD), ("password", server::demo::DEMO_PASSWORD)], Some(&before)).await;
+    assert!(signed_in.status.is_success(), "{}", signed_in.status);
+    let attributes = signed_in.set_cookie.clone().expect("a session cookie");
+    let after = signed_in.session_cookie().unwrap();
+    assert_ne!(before, after, "the session id changes at sign-in");
+    for attribute in ["HttpOnly", "SameSite=Lax", "Secure", "Path=/"] {
+        assert!(attributes.contains(attribute), "cookie lacks {attribute}: {attributes}");
+    }
+
+    assert_eq!(app.get_with_cookie("/account", &before).await.status, StatusCode::UNAUTHORIZED);
+    let account = app.get_with_cookie("/account", &after).await;
+    assert_eq!(account.status, StatusCode::OK);
+    assert!(account.body.contains("Isla Ferguson") && account.body.contains("Clackmannanshire"));
+    assert_eq!(account.cache_control, "private, no-store", "a signed-in page must never be cached");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn unknown_email_and_wrong_password_get_the_same_answer(pool: PgPool) {
+    let app = TestApp::with_demo(pool).await;
+    let wrong = app.post("/api/sign_in", &[("email", LEAD), ("password", "not the password")], None).await;
+    let unknown = app.post("/api/sign_in", &[("email", "nobody@example.org"), ("password", "x")], None).await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert_eq!((wrong.status, &wrong.body), (unknown.status, &unknown.body));
+    assert!(wrong.session_cookie().is_none(), "no session for a failed sign-in");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn sign_out_ends_the_session_everywhere(pool: PgPool) {
+    let app = TestApp::with_demo(pool).await;
+    let cookie = app.sign_in(MEMBER).await;
+    let sessions_before: i64 =
+        sqlx::query_scalar("select count(*) from tower_sessions.session").fetch_one(&app.pool).await.unwrap();
+    let out = app.post("/api/sign_out", &[], Some(&cookie)).await;
+    assert!(out.status.is_success(), "{}", out.status);
+    assert_eq!(app.get_with_cookie("/account", &cookie).await.status, StatusCode::UNAUTHORIZED);
+    let sessions_after: i64 =
+        sqlx::query_scalar("select count(*) from tower_sessions.session").fetch_one(&app.pool).await.unwrap();
+    assert_eq!(sessions_after, sessions_before - 1, "the session is deleted from the store");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn forged_and_expired_cookies_are_anonymous(pool: PgPool) {
+    let app = TestApp::with_demo(pool).await;
+    for forged in ["fv_session=AAAAAAAAAAAAAAAAAAAAAA", "fv_session=not-base64!!", "fv_session="] {
+        let page = app.get_with_cookie("/account", forged).await;
+        assert_eq!(page.status, StatusCode::UNAUTHORIZED, "{forged}");
+        assert!(!page.body.contains("Signed in as"));
+    }
+    let cookie = app.sign_in(MEMBER).await;
+    assert_eq!(app.get_with_cookie("/account", &cookie).await.status, StatusCode::OK);
+    sqlx::query("update tower_sessions.session set expiry_date = now() - interval '1 minute'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(app.get_with_cookie("/account", &cookie).await.status, StatusCode::UNAUTHORIZED);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn repeated_failures_are_throttled_per_account_and_per_address(pool: PgPool) {
+    let app = TestApp::with_demo(pool).await;
+    let attempts = app::api::account::ACCOUNT_ATTEMPTS;
+    for _ in 0..attempts {
+        let r = sign_in_attempt(&app, LEAD, "guess", "192.0.2.1").await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    }
+    // Now even the right password is refused for this account, from any address...
+    let throttled = sign_in_attempt(&app, LEAD, server::demo::DEMO_PASSWORD, "198.51.100.7").await;
+    assert_eq!(throttled.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(throttled.body.contains("Too many failed attempts"), "{}", throttled.body);
+    assert!(throttled.session_cookie().is_none());
+    // ...while other accounts are unaffected.
+    let other = sign_in_attempt(&app, MEMBER, server::demo::DEMO_PASSWORD, "192.0.2.1").await;
+    assert!(other.status.is_success(), "{}", other.status);
+
+    // One address trying many accounts is stopped too, and only that address.
+    let address_limit = app::api::account::ADDRESS_ATTEMPTS;
+    for i in 0..address_limit {
+        let r = sign_in_attempt(&app, &format!("guess{i}@example.org"), "guess", "203.0.113.9").await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    }
+    let from_attacker =
+        sign_in_attempt(&app, "falkirk.lead@example.org", server::demo::DEMO_PASSWORD, "203.0.113.9").await;
+    assert_eq!(from_attacker.status, StatusCode::TOO_MANY_REQUESTS);
+    let elsewhere = sign_in_attempt(&app, "falkirk.lead@example.org", server::demo::DEMO_PASSWORD, "192.0.2.44").await;
+    assert!(elsewhere.status.is_success());
+
+    // A browser without JavaScript gets the same refusal as a page with a 429 status.
+    let form = app.post_form("/api/sign_in", &[("email", LEAD), ("password", "guess")], None, "/sign-in").await;
+    assert_eq!(form.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(form.body.contains("Too many failed attempts") && form.content_type.starts_with("text/html"));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn state_changes_from_another_origin_or_by_get_are_refused(pool: PgPool) {
+    let app = TestApp::with_demo(pool).await;
+    let cookie = app.sign_in(LEAD).await;
+    let before = database_digest(&app.pool).await;
+    let fields = [("committee", "clackmannanshire"), ("plan", "2025-27")];
+    for headers in [
+        vec![("origin", "http://evil.example")],
+        vec![("origin", "null")],
+        vec![("sec-fetch-site", "cross-site"), ("origin", ORIGIN)],
+        vec![("sec-fetch-site", "same-site")],
+    ] {
+        let r = app.post_with_headers("/api/publish_plan", &fields, Some(&cookie), &headers).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{headers:?}");
+    }
+    // Neither header (not a browser, or a stripped request): refused as well, failing closed.
+    let bare = Request::post("/api/publish_plan")
+        .header(header::HOST, HOST)
+        .header(header::COOKIE, &cookie)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from("committee=clackmannanshire&plan=2025-27"))
+        .unwrap();
+    assert_eq!(app.send(bare).await.status, StatusCode::FORBIDDEN);
+    // No state change over GET.
+    let get = app.get_with_cookie("/api/publish_plan?committee=clackmannanshire&plan=2025-27", &cookie).await;
+    assert!(get.status.is_client_error(), "{}", get.status);
+    assert_eq!(database_digest(&app.pool).await, before, "nothing changed");
+
+    // The same request from the site itself goes through.
+    let ok = app.post("/api/publish_plan", &fields, Some(&cookie)).await;
+    assert!(ok.status.is_success(), "{}: {}", ok.status, ok.body);
+    assert_ne!(database_digest(&app.pool).await, before);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn oversized_bodies_are_refused(pool: PgPool) {
+    let app = TestApp::with_demo(pool).await;
+    let huge = "x".repeat(3 * 1024 * 1024);
+    let r = app.post("/api/sign_in", &[("email", &huge), ("password", "x")], None).await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_password_change_ends_the_persons_other_sessions(pool: PgPool) {
+    let app = TestApp::with_demo(pool).await;
+    let here = app.sign_in(MEMBER).await;
+    let elsewhere = app.sign_in(MEMBER).await;
+    let new_password = "a much longer passphrase";
+    let fields =
+        [("current_password", server::demo::DEMO_PASSWORD), ("password", new_password), ("confirm", new_password)];
+    let changed = app.post("/api/change_password", &fields, Some(&here)).await;
+    assert!(changed.status.is_success(), "{}: {}", changed.status, changed.body);
+    let renewed = changed.session_cookie().expect("this session continues under a new id");
+    assert_eq!(app.get_with_cookie("/account", &renewed).await.status, StatusCode::OK);
+    assert_eq!(app.get_with_cookie("/account", &elsewhere).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        app.post("/api/sign_in", &[("email", MEMBER), ("password", server::demo::DEMO_PASSWORD)], None).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert!(app.post("/api/sign_in", &[("email", MEMBER), ("password", new_password)], None).await.status.is_success());
+
+    // A wrong current password or a weak new one changes nothing, with a message per field.
+    let before = database_digest(&app.pool).await;
+    let wrong = app
+        .post(
+            "/api/change_password",
+            &[("current_password", "nope"), ("password", new_password), ("confirm", new_password)],
+            Some(&renewed),
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(wrong.body.contains("current_password"));
+    let weak = app
+        .post(
+            "/api/change_password",
+            &[("current_password", new_password), ("password", "short"), ("confirm", "other")],
+            Some(&renewed),
+        )
+        .await;
+    assert_eq!(weak.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(weak.body.contains("\"password\"") && weak.body.contains("\"confirm\""), "{}", weak.body);
+    assert_eq!(database_digest(&app.pool).await, before);
+}
+
+/// The one-time link in a page's flash message.
+fn link_token(body: &str) -> String {
+    let start = body.find("/invitations/").expect("a one-time link on the page") + "/invitations/".len();
+    body[start..start + 64].to_owned()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn an_invited_person_sets_a_password_once_and_is_signed_in(pool: PgPool) {
+    let app = TestApp::with_demo(pool).await;
+    let lead = app.sign_in(LEAD).await;
+    let members = "/committees/clackmannanshire/members";
+    let fields = [
+        ("committee", "clackmannanshire"),
+        ("display_name", "Jamie Newton"),
+        ("email", "Jamie.Newton@example.org"),
+        ("role", "contributor"),
+    ];
+    let invited = app.post_form("/api/invite_member", &fields, Some(&lead), members).await;
+    if invited.status != StatusCode::FOUND {
+        let page = app.get_with_cookie(members, &lead).await;
+        let flash = page.body.find("class=\"flash").map(|i| &page.body[i..(i + 400).min(page.body.len())]);
+        panic!("invitation refused: {flash:?}");
+    }
+    assert_eq!(invited.location, format!("{ORIGIN}{members}"));
+    let page = app.get_with_cookie(members, &lead).await;
+    assert!(page.body.contains("Jamie Newton") && page.body.contains("Invited, not signed in yet"));
+    let token = link_token(&page.body);
+    // The link is shown once: the next view of the page no longer has it.
+    assert!(!app.get_with_cookie(members, &lead).await.body.contains(&token));
+    let stored: i64 = sqlx::query_scalar("select count(*) from invitations where token_hash = $1")
+        .bind(&token)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(stored, 0, "only the token's hash is stored");
+
+    let welcome = app.get(&format!("/invitations/{token}")).await;
+    assert_eq!(welcome.status, StatusCode::OK);
+    assert!(
+        welcome.body.contains("Welcome, ")
+            && welcome.body.contains("Jamie Newton")
+            && welcome.body.contains("jamie.newton@example.org")
+    );
+
+    let mismatch = app
+        .post_form(
+            "/api/accept_invitation",
+            &[("token", &token), ("password", "three random words"), ("confirm", "three random word")],
+            None,
+            &format!("/invitations/{token}"),
+        )
+        .await;
+    assert_eq!(mismatch.status, StatusCode::SEE_OTHER);
+    let again = app.get_with_cookie(&format!("/invitations/{token}"), &mismatch.session_cookie().unwrap()).await;
+    assert!(again.body.contains("The two passwords do not match"), "the message is shown by the field");
+    assert!(!again.body.contains("three random word"), "passwords are never carried back into the form");
+
+    let accepted = app
+        .post(
+            "/api/accept_invitation",
+            &[("token", &token), ("password", "three random words"), ("confirm", "three random words")],
+            None,
+        )
+        .await;
+    assert!(accepted.status.is_success(), "{}: {}", accepted.status, accepted.body);
+    let session = accepted.session_cookie().expect("signed in");
+    let account = app.get_with_cookie("/account", &session).await;
+    assert!(account.body.contains("Jamie Newton") && account.body.contains("Contributor"));
+
+    let reused = app
+        .post(
+            "/api/accept_invitation",
+            &[("token", &token), ("password", "another three words"), ("confirm", "another three words")],
+            None,
+        )
+        .await;
+    assert_eq!(reused.status, StatusCode::NOT_FOUND, "the link works once");
+    assert_eq!(app.get(&format!("/invitations/{token}")).await.status, StatusCode::NOT_FOUND);
+
+    // Inviting someone who already has an account adds them without a link.
+    let existing = [
+        ("committee", "clackmannanshire"),
+        ("display_name", "Fraser Halliday"),
+        ("email", "stirling.lead@example.org"),
+        ("role", "member"),
+    ];
+    app.post_form("/api/invite_member", &existing, Some(&lead), members).await;
+    let page = app.get_with_cookie(members, &lead).await;
+    assert!(page.body.contains("already have an account") && !page.body.contains("/invitations/"));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_refused_form_comes_back_with_the_message_and_what_was_typed(pool: PgPool) {
+    let app = TestApp::with_demo(pool).await;
+    let lead = app.sign_in(LEAD).await;
+    let members = "/committees/clackmannanshire/members";
+    let before = database_digest(&app.pool).await;
+    let fields = [
+        ("committee", "clackmannanshire"),
+        ("display_name", "Jamie Newton"),
+        ("email", "not-an-email"),
+        ("role", "member"),
+    ];
+    let refused = app.post_form("/api/invite_member", &fields, Some(&lead), members).await;
+    assert_eq!(refused.status, StatusCode::SEE_OTHER);
+    assert_eq!(refused.location, format!("{ORIGIN}{members}"));
+    let page = app.get_with_cookie(members, &lead).await;
+    assert!(page.body.contains("Enter an email address like name@example.org"));
+    assert!(page.body.contains("value=\"Jamie Newton\"") && page.body.contains("value=\"not-an-email\""));
+    assert!(page.body.contains("aria-invalid=\"true\""));
+    assert_eq!(database_digest(&app.pool).await, before, "bad input changes nothing");
+
+    // The last lead officer cannot be demoted or removed: the committee would be unmanaged.
+    let lead_id: uuid::Uuid =
+        sqlx::query_scalar("select id from people where email = $1").bind(LEAD).fetch_one(&app.pool).await.unwrap();
+    let id = lead_id.to_string();
+    let demote = app
+        .post(
+            "/api/change_member_role",
+            &[("committee", "clackmannanshire"), ("person", &id), ("role", "member")],
+            Some(&lead),
+        )
+        .await;
+    assert_eq!(demote.status, StatusCode::CONFLICT);
+    let remove =
+        app.post("/api/remove_member", &[("committee", "clackmannanshire"), ("person", &id)], Some(&lead)).await;
+    assert_eq!(remove.status, StatusCode::CONFLICT);
+    assert_eq!(database_digest(&app.pool).await, before);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn every_change_is_audited_with_who_before_and_after(pool: PgPool) {
+    let app = TestApp::with_demo(pool).await;
+    let lead = app.sign_in(LEAD).await;
+    let member_id: uuid::Uuid =
+        sqlx::query_scalar("select id from people where email = $1").bind(MEMBER).fetch_one(&app.pool).await.unwrap();
+    let r = app
+        .post(
+            "/api/change_member_role",
+            &[("committee", "clackmannanshire"), ("person", &member_id.to_string()), ("role", "contributor")],
+            Some(&lead),
+        )
+        .await;
+    assert!(r.status.is_success(), "{}", r.body);
+    let event = sqlx::query!(
+        r#"select p.email, e.before::text as "before!", e.after::text as "after!", e.entity_id
+             from audit_events e join people p on p.id = e.person_id
+            where e.entity = 'membership' and e.operation = 'update'"#
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(event.email, LEAD);
+    assert_eq!(event.entity_id, Some(member_id));
+    assert!(event.before.contains("member") && event.after.contains("contributor"));
+
+    // Members read the trail, filtered by person and kind of object.
+    let member = app.sign_in(MEMBER).await;
+    let lead_id: uuid::Uuid =
+        sqlx::query_scalar("select id from people where email = $1").bind(LEAD).fetch_one(&app.pool).await.unwrap();
+    let page = app
+        .get_with_cookie(&format!("/committees/clackmannanshire/audit?person={lead_id}&object=membership"), &member)
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("role to contributor"));
+    assert_eq!(page.body.matches("<tr>").count(), 2, "the header row and the one matching entry");
+    let none = app.get_with_cookie("/committees/clackmannanshire/audit?from=2000-01-01&to=2000-01-02", &member).await;
+    assert_eq!(none.body.matches("<tr>").count(), 1, "only the header row");
+    let bad = app.get_with_cookie("/committees/clackmannanshire/audit?from=yesterday", &member).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
