@@ -168,3 +168,45 @@ async fn without_a_person_a_query_sees_only_public_rows(pool: PgPool) {
         assert_eq!(n, sees, "{email}");
     }
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_draft_protocol_is_seen_by_its_subgroup_and_the_committees_asked_to_ratify_it(pool: PgPool) {
+    server::demo::load_if_empty(&pool).await.unwrap();
+    // Make one protocol a draft put to Stirling only.
+    sqlx::query("update protocols set is_public = false where slug = 'fv-ird-procedure'").execute(&pool).await.unwrap();
+    sqlx::query(
+        "delete from protocol_ratifications r using protocol_versions v, protocols p, committees c
+          where r.protocol_version_id = v.id and v.protocol_id = p.id and p.slug = 'fv-ird-procedure'
+            and r.committee_id = c.id and c.slug <> 'stirling'",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let app_pool = common::app_pool(&pool, 1);
+    let sees = |email: Option<&'static str>| {
+        let (pool, app_pool) = (pool.clone(), app_pool.clone());
+        async move {
+            let person = match email {
+                Some(e) => Some(
+                    sqlx::query_scalar::<_, uuid::Uuid>("select id from people where email = $1")
+                        .bind(e)
+                        .fetch_one(&pool)
+                        .await
+                        .unwrap(),
+                ),
+                None => None,
+            };
+            let mut tx = app::server::db::begin_as(&app_pool, person).await.unwrap();
+            sqlx::query_scalar::<_, i64>("select count(*) from protocols where slug = 'fv-ird-procedure'")
+                .fetch_one(&mut *tx)
+                .await
+                .unwrap()
+                == 1
+        }
+    };
+    assert!(sees(Some("chair.ird@example.org")).await, "the owning subgroup");
+    assert!(sees(Some("stirling.member@example.org")).await, "a committee asked to ratify it");
+    assert!(!sees(Some("falkirk.lead@example.org")).await, "a committee not asked");
+    assert!(!sees(Some("chair.protocols@example.org")).await, "another subgroup");
+    assert!(!sees(None).await, "the public");
+}

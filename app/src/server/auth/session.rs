@@ -90,3 +90,26 @@ pub async fn set_flash(session: &Session, flash: Flash) -> Result<(), AppError> 
 pub async fn take_flash(session: &Session) -> Result<Option<Flash>, AppError> {
     session.remove::<Flash>(FLASH_KEY).await.map_err(session_error)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn auth(signed_in_at: i64, last_seen: i64) -> SessionAuth {
+        SessionAuth { person_id: Uuid::nil(), auth_version: 1, signed_in_at, last_seen }
+    }
+
+    #[test]
+    fn sessions_end_when_idle_or_too_old_whatever_the_activity() {
+        let start = 1_000_000;
+        assert!(!auth(start, start).expired(start + 60));
+        // Idle: nothing for longer than the idle limit.
+        assert!(auth(start, start).expired(start + IDLE_SECONDS + 1));
+        assert!(!auth(start, start + IDLE_SECONDS).expired(start + IDLE_SECONDS + 60));
+        // Absolute: active all along, but signed in too long ago.
+        let active = auth(start, start + ABSOLUTE_SECONDS);
+        assert!(active.expired(start + ABSOLUTE_SECONDS + 1));
+        // A clock far behind the sign-in time is not trusted either.
+        assert!(auth(start, start).expired(start - 3600));
+    }
+}
