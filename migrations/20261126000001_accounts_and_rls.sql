@@ -8,7 +8,8 @@
 -- the public may see (fail closed).
 --
 -- Membership checks used by the policies are SECURITY DEFINER functions owned by the owner
--- role, which must be a superuser or have BYPASSRLS (scripts/lib.sh creates it so): that is how
+-- role, written in PL/pgSQL so their plans are cached per connection (PostgreSQL plans a
+-- SQL-language function afresh on every call, which cost ~0.5 ms per policy per query), which must be a superuser or have BYPASSRLS (scripts/lib.sh creates it so): that is how
 -- a policy on committee_memberships can consult committee_memberships without recursing.
 
 do $$
@@ -76,71 +77,92 @@ language sql stable as $$
 $$;
 
 create function app.is_admin() returns boolean
-language sql stable security definer set search_path = public, pg_temp as $$
-    select coalesce((select is_platform_admin from people where id = app.person()), false)
-$$;
+language plpgsql stable security definer set search_path = public, pg_temp as $$
+begin
+    return (
+        select coalesce((select is_platform_admin from people where id = app.person()), false)
+    );
+end $$;
 
 -- Committees the acting person belongs to, with at least the given role. Policies call these
 -- as `(select app.committees(...))` so they run once per statement, not once per row.
 create function app.committees(min_role text default 'member') returns uuid[]
-language sql stable security definer set search_path = public, pg_temp as $$
-    select coalesce(array_agg(committee_id), '{}')
-      from committee_memberships
-     where person_id = app.person()
-       and case min_role
-             when 'member' then true
-             when 'contributor' then role in ('contributor', 'lead_officer')
-             else role = 'lead_officer'
-           end
-$$;
+language plpgsql stable security definer set search_path = public, pg_temp as $$
+begin
+    return (
+        select coalesce(array_agg(committee_id), '{}')
+          from committee_memberships
+         where person_id = app.person()
+           and case min_role
+                 when 'member' then true
+                 when 'contributor' then role in ('contributor', 'lead_officer')
+                 else role = 'lead_officer'
+               end
+    );
+end $$;
 
 create function app.subgroups(min_role text default 'member') returns uuid[]
-language sql stable security definer set search_path = public, pg_temp as $$
-    select coalesce(array_agg(subgroup_id), '{}')
-      from subgroup_memberships
-     where person_id = app.person()
-       and (min_role = 'member' or role = 'chair')
-$$;
+language plpgsql stable security definer set search_path = public, pg_temp as $$
+begin
+    return (
+        select coalesce(array_agg(subgroup_id), '{}')
+          from subgroup_memberships
+         where person_id = app.person()
+           and (min_role = 'member' or role = 'chair')
+    );
+end $$;
 
 -- Plans the acting person may read: every published plan and all of their committees' plans.
 create function app.readable_plans() returns uuid[]
-language sql stable security definer set search_path = public, pg_temp as $$
-    select coalesce(array_agg(id), '{}')
-      from plans
-     where status = 'published' or committee_id = any (app.committees())
-$$;
+language plpgsql stable security definer set search_path = public, pg_temp as $$
+begin
+    return (
+        select coalesce(array_agg(id), '{}')
+          from plans
+         where status = 'published' or committee_id = any (app.committees())
+    );
+end $$;
 
 -- Protocols the acting person may read: public ones, their subgroups' drafts, and drafts put to
 -- one of their committees for ratification.
 create function app.readable_protocols() returns uuid[]
-language sql stable security definer set search_path = public, pg_temp as $$
-    select coalesce(array_agg(distinct p.id), '{}')
-      from protocols p
-      left join protocol_versions v on v.protocol_id = p.id
-      left join protocol_ratifications r on r.protocol_version_id = v.id
-     where p.is_public
-        or p.owner_subgroup_id = any (app.subgroups())
-        or r.committee_id = any (app.committees())
-$$;
+language plpgsql stable security definer set search_path = public, pg_temp as $$
+begin
+    return (
+        select coalesce(array_agg(distinct p.id), '{}')
+          from protocols p
+          left join protocol_versions v on v.protocol_id = p.id
+          left join protocol_ratifications r on r.protocol_version_id = v.id
+         where p.is_public
+            or p.owner_subgroup_id = any (app.subgroups())
+            or r.committee_id = any (app.committees())
+    );
+end $$;
 
 -- Actions the acting person may change: contributors and lead officers of the owning
 -- committee, members and chairs of the owning subgroup.
 create function app.updatable_actions() returns uuid[]
-language sql stable security definer set search_path = public, pg_temp as $$
-    select coalesce(array_agg(id), '{}')
-      from actions
-     where owner_committee_id = any (app.committees('contributor'))
-        or owner_subgroup_id = any (app.subgroups())
-$$;
+language plpgsql stable security definer set search_path = public, pg_temp as $$
+begin
+    return (
+        select coalesce(array_agg(id), '{}')
+          from actions
+         where owner_committee_id = any (app.committees('contributor'))
+            or owner_subgroup_id = any (app.subgroups())
+    );
+end $$;
 
 -- Actions whose structure (leads, protocols) the acting person may change.
 create function app.editable_actions() returns uuid[]
-language sql stable security definer set search_path = public, pg_temp as $$
-    select coalesce(array_agg(id), '{}')
-      from actions
-     where owner_committee_id = any (app.committees('lead_officer'))
-        or owner_subgroup_id = any (app.subgroups('chair'))
-$$;
+language plpgsql stable security definer set search_path = public, pg_temp as $$
+begin
+    return (
+        select coalesce(array_agg(id), '{}')
+          from actions
+         where owner_committee_id = any (app.committees('lead_officer'))
+            or owner_subgroup_id = any (app.subgroups('chair'))
+    );
+end $$;
 
 -- ---------------------------------------------------------------------------------------------
 -- Credentials never leave the database except through these functions: the server's role

@@ -103,7 +103,7 @@ start_private_postgres() {
 # cluster, so neither has a password here.
 ensure_roles() {
     local admin="postgres://postgres@127.0.0.1:$PG_PORT/postgres"
-    psql "$admin" -v ON_ERROR_STOP=1 -q >/dev/null <<'SQL'
+    PGOPTIONS="-c client_min_messages=warning" psql "$admin" -v ON_ERROR_STOP=1 -q >/dev/null <<'SQL'
 do $$
 begin
     if not exists (select from pg_roles where rolname = 'fv_owner') then
