@@ -58,7 +58,7 @@ for (const person of PEOPLE) {
     if (person.belongs.includes("Stirling")) {
       await page.getByRole("navigation", { name: "Your committees and subgroups" }).getByRole("link", { name: "Stirling", exact: true }).click();
       await expect(page).toHaveURL(/\/committees\/stirling$/);
-      await expect(page.getByText("You are member of this committee")).toBeVisible();
+      await expect(page.getByText("Your role on this committee: Member")).toBeVisible();
     }
     await signOut(page);
     expect((await page.goto(DRAFT))?.status()).toBe(404);

@@ -51,7 +51,7 @@ fn MemberLinks(committee: String) -> impl IntoView {
     role.map(|role| {
         view! {
             <p class="member-links">
-                "You are " {crate::domain::account::role_label(role.code()).to_lowercase()} " of this committee · "
+                "Your role on this committee: " {crate::domain::account::role_label(role.code())} " · "
                 <a href=format!("/committees/{committee}/members")>"Members"</a> " · "
                 <a href=format!("/committees/{committee}/audit")>"Audit log"</a>
             </p>
