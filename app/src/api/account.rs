@@ -99,6 +99,7 @@ pub async fn get_invitation(token: String) -> Result<InvitationView, AppError> {
     Ok(InvitationView { display_name: invitee.display_name, email: invitee.email })
 }
 
+#[cfg(feature = "ssr")]
 fn expired_link() -> AppError {
     AppError::NotFound(
         "this sign-in link: it may have been used already or have expired. Ask the person who sent it for a new one"

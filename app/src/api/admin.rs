@@ -9,12 +9,9 @@ use leptos::prelude::*;
 pub async fn get_admin() -> Result<AdminPage, AppError> {
     use crate::domain::views::CommitteeRef;
     use crate::server::db::{admin, overview};
-    use crate::server::{auth::viewer::Access, request};
+    use crate::server::{accounts, auth::viewer::Access, request};
     let (viewer, mut tx) = request::begin().await?;
-    let viewer = request::signed_in(viewer)?;
-    if !viewer.is_admin {
-        return Err(AppError::Forbidden);
-    }
+    let viewer = accounts::admin(viewer)?;
     let region = overview::home_region(&mut tx).await?;
     let committees = overview::committee_summaries(&mut tx, &Access::of(Some(&viewer)), region.id, None)
         .await?
@@ -27,6 +24,7 @@ pub async fn get_admin() -> Result<AdminPage, AppError> {
     Ok(AdminPage { committees, subgroups, people })
 }
 
+#[cfg(feature = "ssr")]
 fn check_names(name: &str, short_name: &str, slug: &str) -> Result<(String, String, String), AppError> {
     use crate::domain::slug::Slug;
     use crate::error::Validation;
@@ -51,11 +49,9 @@ fn check_names(name: &str, short_name: &str, slug: &str) -> Result<(String, Stri
 #[server(endpoint = "create_committee")]
 pub async fn create_committee(name: String, short_name: String, slug: String) -> Result<(), AppError> {
     use crate::server::db::{admin, overview};
-    use crate::server::request;
+    use crate::server::{accounts, request};
     let (viewer, mut tx) = request::begin().await?;
-    if !request::signed_in(viewer)?.is_admin {
-        return Err(AppError::Forbidden);
-    }
+    accounts::admin(viewer)?;
     let (name, short_name, slug) = check_names(&name, &short_name, &slug)?;
     if admin::slug_taken(&mut tx, admin::SlugTable::Committees, &slug).await? {
         return Err(AppError::invalid("slug", "Another committee already uses this web address."));
@@ -82,11 +78,9 @@ pub async fn create_committee(name: String, short_name: String, slug: String) ->
 #[server(endpoint = "create_subgroup")]
 pub async fn create_subgroup(name: String, short_name: String, slug: String) -> Result<(), AppError> {
     use crate::server::db::{admin, overview};
-    use crate::server::request;
+    use crate::server::{accounts, request};
     let (viewer, mut tx) = request::begin().await?;
-    if !request::signed_in(viewer)?.is_admin {
-        return Err(AppError::Forbidden);
-    }
+    accounts::admin(viewer)?;
     let (name, short_name, slug) = check_names(&name, &short_name, &slug)?;
     if admin::slug_taken(&mut tx, admin::SlugTable::Subgroups, &slug).await? {
         return Err(AppError::invalid("slug", "Another subgroup already uses this web address."));
@@ -122,12 +116,7 @@ pub async fn add_subgroup_member(
     use crate::server::{accounts, request};
     let (viewer, mut tx) = request::begin().await?;
     let viewer = request::signed_in(viewer)?;
-    let s = members::subgroup_by_slug(&mut tx, &subgroup)
-        .await?
-        .ok_or_else(|| AppError::not_found(format!("a subgroup called \"{subgroup}\"")))?;
-    if viewer.subgroup_role(s.id) != Some(SubgroupRole::Chair) && !viewer.is_admin {
-        return Err(AppError::Forbidden);
-    }
+    let s = accounts::managed_subgroup(&mut tx, &viewer, &subgroup).await?;
     let role = SubgroupRole::parse(&role);
     let person = accounts::validate_invitee(&email, &display_name, role.is_some())?;
     let role = role.expect("validated above");
@@ -163,17 +152,11 @@ pub async fn add_subgroup_member(
 
 #[server(endpoint = "remove_subgroup_member")]
 pub async fn remove_subgroup_member(subgroup: String, person: String) -> Result<(), AppError> {
-    use crate::domain::account::SubgroupRole;
     use crate::server::db::{audit, members};
-    use crate::server::request;
+    use crate::server::{accounts, request};
     let (viewer, mut tx) = request::begin().await?;
     let viewer = request::signed_in(viewer)?;
-    let s = members::subgroup_by_slug(&mut tx, &subgroup)
-        .await?
-        .ok_or_else(|| AppError::not_found(format!("a subgroup called \"{subgroup}\"")))?;
-    if viewer.subgroup_role(s.id) != Some(SubgroupRole::Chair) && !viewer.is_admin {
-        return Err(AppError::Forbidden);
-    }
+    let s = accounts::managed_subgroup(&mut tx, &viewer, &subgroup).await?;
     let not_member = || AppError::not_found(format!("that member of {}", s.name));
     let person_id = uuid::Uuid::parse_str(person.trim()).map_err(|_| not_member())?;
     let before = members::remove_subgroup_member(&mut tx, s.id, person_id).await?.ok_or_else(not_member)?;
@@ -202,10 +185,7 @@ pub async fn issue_sign_in_link(person: String) -> Result<(), AppError> {
     use crate::server::db::{admin, audit};
     use crate::server::{accounts, request};
     let (viewer, mut tx) = request::begin().await?;
-    let viewer = request::signed_in(viewer)?;
-    if !viewer.is_admin {
-        return Err(AppError::Forbidden);
-    }
+    let viewer = accounts::admin(viewer)?;
     let not_found = || AppError::not_found("that person");
     let person_id = uuid::Uuid::parse_str(person.trim()).map_err(|_| not_found())?;
     let (name, _) = admin::person_label(&mut tx, person_id).await?.ok_or_else(not_found)?;

@@ -28,6 +28,7 @@ pub async fn get_members(committee: String) -> Result<MembersPage, AppError> {
     })
 }
 
+#[cfg(feature = "ssr")]
 pub(crate) fn committee_not_found(slug: &str) -> AppError {
     AppError::not_found(format!("a committee called \"{slug}\""))
 }
@@ -46,10 +47,7 @@ pub async fn invite_member(
     use crate::server::{accounts, request};
     let (viewer, mut tx) = request::begin().await?;
     let viewer = request::signed_in(viewer)?;
-    let c = members::committee_by_slug(&mut tx, &committee).await?.ok_or_else(|| committee_not_found(&committee))?;
-    if !viewer.has_role(c.id, CommitteeRole::LeadOfficer) && !viewer.is_admin {
-        return Err(AppError::Forbidden);
-    }
+    let c = accounts::managed_committee(&mut tx, &viewer, &committee).await?;
     let role = CommitteeRole::parse(&role);
     let person = accounts::validate_invitee(&email, &display_name, role.is_some())?;
     let role = role.expect("validated above");
@@ -90,13 +88,10 @@ pub async fn invite_member(
 pub async fn change_member_role(committee: String, person: String, role: String) -> Result<(), AppError> {
     use crate::domain::account::CommitteeRole;
     use crate::server::db::{audit, members};
-    use crate::server::request;
+    use crate::server::{accounts, request};
     let (viewer, mut tx) = request::begin().await?;
     let viewer = request::signed_in(viewer)?;
-    let c = members::committee_by_slug(&mut tx, &committee).await?.ok_or_else(|| committee_not_found(&committee))?;
-    if !viewer.has_role(c.id, CommitteeRole::LeadOfficer) && !viewer.is_admin {
-        return Err(AppError::Forbidden);
-    }
+    let c = accounts::managed_committee(&mut tx, &viewer, &committee).await?;
     let role = CommitteeRole::parse(&role)
         .ok_or_else(|| AppError::invalid("role", "Choose member, contributor or lead officer."))?;
     let not_member = || AppError::not_found(format!("that member of {}", c.name));
@@ -128,15 +123,11 @@ pub async fn change_member_role(committee: String, person: String, role: String)
 
 #[server(endpoint = "remove_member")]
 pub async fn remove_member(committee: String, person: String) -> Result<(), AppError> {
-    use crate::domain::account::CommitteeRole;
     use crate::server::db::{audit, members};
-    use crate::server::request;
+    use crate::server::{accounts, request};
     let (viewer, mut tx) = request::begin().await?;
     let viewer = request::signed_in(viewer)?;
-    let c = members::committee_by_slug(&mut tx, &committee).await?.ok_or_else(|| committee_not_found(&committee))?;
-    if !viewer.has_role(c.id, CommitteeRole::LeadOfficer) && !viewer.is_admin {
-        return Err(AppError::Forbidden);
-    }
+    let c = accounts::managed_committee(&mut tx, &viewer, &committee).await?;
     let not_member = || AppError::not_found(format!("that member of {}", c.name));
     let person_id = uuid::Uuid::parse_str(person.trim()).map_err(|_| not_member())?;
     let before = members::remove_committee_member(&mut tx, c.id, person_id).await?.ok_or_else(not_member)?;

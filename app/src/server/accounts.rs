@@ -1,8 +1,10 @@
 //! Inviting people: shared by committee lead officers, subgroup chairs and platform admins.
 
-use crate::domain::account::{parse_display_name, parse_email};
+use crate::domain::account::{parse_display_name, parse_email, CommitteeRole, SubgroupRole};
 use crate::error::{AppError, FieldError};
 use crate::server::auth::token::new_token;
+use crate::server::auth::viewer::Viewer;
+use crate::server::db::members::{self, NamedRef};
 use crate::server::db::people::{self, NewInvitation};
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -83,4 +85,39 @@ pub async fn issue_link(
     )
     .await?;
     Ok(token)
+}
+
+/// The committee `slug` for someone who may manage its members (its lead officers and
+/// platform admins): 404 when there is no such committee, 403 for anyone else.
+pub async fn managed_committee(db: &mut PgConnection, viewer: &Viewer, slug: &str) -> Result<NamedRef, AppError> {
+    let c = members::committee_by_slug(db, slug)
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("a committee called \"{slug}\"")))?;
+    if viewer.has_role(c.id, CommitteeRole::LeadOfficer) || viewer.is_admin {
+        Ok(c)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// The subgroup `slug` for someone who may manage its members (its chair, platform admins).
+pub async fn managed_subgroup(db: &mut PgConnection, viewer: &Viewer, slug: &str) -> Result<NamedRef, AppError> {
+    let s = members::subgroup_by_slug(db, slug)
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("a subgroup called \"{slug}\"")))?;
+    if viewer.subgroup_role(s.id) == Some(SubgroupRole::Chair) || viewer.is_admin {
+        Ok(s)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// The signed-in platform admin, or 401/403.
+pub fn admin(viewer: Option<Viewer>) -> Result<Viewer, AppError> {
+    let viewer = viewer.ok_or(AppError::Unauthorized)?;
+    if viewer.is_admin {
+        Ok(viewer)
+    } else {
+        Err(AppError::Forbidden)
+    }
 }

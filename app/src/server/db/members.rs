@@ -154,23 +154,24 @@ pub async fn remove_subgroup_member(
     .await?)
 }
 
-pub struct CommitteeIds {
+/// A committee or subgroup: its id and how pages name it.
+pub struct NamedRef {
     pub id: Uuid,
     pub slug: String,
     pub name: String,
     pub short_name: String,
 }
 
-pub async fn committee_by_slug(db: &mut PgConnection, slug: &str) -> Result<Option<CommitteeIds>, AppError> {
+pub async fn committee_by_slug(db: &mut PgConnection, slug: &str) -> Result<Option<NamedRef>, AppError> {
     let row = sqlx::query!("select id, slug, name, short_name from committees where slug = $1", slug)
         .fetch_optional(&mut *db)
         .await?;
-    Ok(row.map(|r| CommitteeIds { id: r.id, slug: r.slug, name: r.name, short_name: r.short_name }))
+    Ok(row.map(|r| NamedRef { id: r.id, slug: r.slug, name: r.name, short_name: r.short_name }))
 }
 
-pub async fn subgroup_by_slug(db: &mut PgConnection, slug: &str) -> Result<Option<CommitteeIds>, AppError> {
+pub async fn subgroup_by_slug(db: &mut PgConnection, slug: &str) -> Result<Option<NamedRef>, AppError> {
     let row = sqlx::query!("select id, slug, name, short_name from subgroups where slug = $1", slug)
         .fetch_optional(&mut *db)
         .await?;
-    Ok(row.map(|r| CommitteeIds { id: r.id, slug: r.slug, name: r.name, short_name: r.short_name }))
+    Ok(row.map(|r| NamedRef { id: r.id, slug: r.slug, name: r.name, short_name: r.short_name }))
 }
