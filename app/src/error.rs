@@ -23,6 +23,10 @@ pub enum AppError {
     BadCredentials,
     #[error("{0}")]
     Conflict(String),
+    /// An edit based on a version someone else has since replaced: nothing was saved, and the
+    /// form comes back with what they changed and what this person typed.
+    #[error("Someone else saved a change while you were editing, so yours has not been saved yet. Your text is kept below: check their change, then save again to apply yours.")]
+    Stale(Box<StaleEdit>),
     /// Form input that failed validation: one message per field, nothing was changed.
     #[error("Please correct the fields marked below; nothing has been saved.")]
     Invalid(Vec<FieldError>),
@@ -43,7 +47,7 @@ impl AppError {
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::BadCredentials => StatusCode::UNAUTHORIZED,
-            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Conflict(_) | AppError::Stale(_) => StatusCode::CONFLICT,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
@@ -64,6 +68,40 @@ impl AppError {
     pub fn field_message(&self, field: &str) -> Option<&str> {
         match self {
             AppError::Invalid(errors) => errors.iter().find(|e| e.field == field).map(|e| e.message.as_str()),
+            _ => None,
+        }
+    }
+}
+
+/// What happened since the editor loaded the form, and the version to base a re-apply on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaleEdit {
+    pub current_version: i32,
+    /// Oldest first.
+    pub changes: Vec<OtherChange>,
+}
+
+/// One change someone else saved: who, when (RFC 3339) and each field's old and new value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OtherChange {
+    pub by: Option<String>,
+    pub at: String,
+    pub fields: Vec<ChangedField>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangedField {
+    pub label: String,
+    /// `None` when the earlier value is not recorded (structure edits keep only the latest).
+    pub from: Option<String>,
+    pub to: String,
+}
+
+impl AppError {
+    /// The stale-edit details, if this is a refused stale edit.
+    pub fn stale(&self) -> Option<&StaleEdit> {
+        match self {
+            AppError::Stale(stale) => Some(stale),
             _ => None,
         }
     }

@@ -12,6 +12,7 @@ use crate::pages::{
     audit::AuditPage,
     committee::CommitteePage,
     members::MembersPage,
+    my_work::MyWorkPage,
     overview::OverviewPage,
     plan::PlanPage,
     protocols::ProtocolsPage,
@@ -66,6 +67,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
                     <Route path=path!("/invitations/:token") view=InvitationPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async/>
+                    <Route path=path!("/me") view=MyWorkPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

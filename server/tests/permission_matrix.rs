@@ -78,6 +78,16 @@ enum Rule {
     AdminOnly,
     /// Managing the FV Policies and Protocols subgroup's members: its chair and admins.
     ProtocolsChairOrAdmin,
+    /// Updating an action of Clackmannanshire's draft: its contributors and lead officers;
+    /// members are refused; for everyone else the action does not exist.
+    ClackUpdatersOnDraft,
+    /// Updating the FV Policies and Protocols subgroup's shared action: its members and chair
+    /// (the Stirling member is added to it for the matrix), whatever their committees.
+    ProtocolsSubgroupMembers,
+    /// Creating a shared action of the FV Policies and Protocols subgroup: its chair only.
+    ProtocolsChairOnly,
+    /// Changing Clackmannanshire's published plan: its lead officers only.
+    ClackLeadOnly,
 }
 
 fn expected(rule: Rule, actor: Actor) -> Result<(), StatusCode> {
@@ -100,12 +110,26 @@ fn expected(rule: Rule, actor: Actor) -> Result<(), StatusCode> {
         Rule::ClackLeadOrAdmin => allow(matches!(actor, ClackLead | Admin), StatusCode::FORBIDDEN),
         Rule::AdminOnly => allow(actor == Admin, StatusCode::FORBIDDEN),
         Rule::ProtocolsChairOrAdmin => allow(matches!(actor, ProtocolsChair | Admin), StatusCode::FORBIDDEN),
+        Rule::ClackUpdatersOnDraft => match actor {
+            ClackContributor | ClackLead | TwoCommittees => Ok(()),
+            _ if clack => Err(StatusCode::FORBIDDEN),
+            _ => Err(StatusCode::NOT_FOUND),
+        },
+        Rule::ProtocolsChairOnly => allow(actor == ProtocolsChair, StatusCode::FORBIDDEN),
+        Rule::ClackLeadOnly => allow(actor == ClackLead, StatusCode::FORBIDDEN),
+        Rule::ProtocolsSubgroupMembers => {
+            allow(matches!(actor, ProtocolsChair | StirlingMember), StatusCode::FORBIDDEN)
+        }
     }
 }
 
 /// Ids and values the requests replay: the same for every actor.
 struct Targets {
     draft_action: String,
+    draft_action_version: String,
+    shared_action: String,
+    shared_action_version: String,
+    shared_placement_version: String,
     member: String,
     subgroup_member: String,
     token: String,
@@ -137,6 +161,16 @@ const NEW_PASSWORD: &str = "a brand new passphrase";
 
 fn s(v: &str) -> String {
     v.to_owned()
+}
+
+fn update_fields(action: &str, version: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("action", s(action)),
+        ("version", s(version)),
+        ("status", s("A")),
+        ("progress", s("Matrix progress")),
+        ("evidence", s("")),
+    ]
 }
 
 fn entries() -> Vec<Entry> {
@@ -189,6 +223,8 @@ fn entries() -> Vec<Entry> {
         },
         Entry { key: "/sign-in", kind: Page, rule: Rule::Everyone, request: |_, _| (s("/sign-in"), vec![]) },
         Entry { key: "/account", kind: Page, rule: Rule::SignedIn, request: |_, _| (s("/account"), vec![]) },
+        Entry { key: "/me", kind: Page, rule: Rule::SignedIn, request: |_, _| (s("/me"), vec![]) },
+        Entry { key: "/api/my_work", kind: Read, rule: Rule::SignedIn, request: |_, _| (s("/api/my_work"), vec![]) },
         Entry {
             key: "/invitations/{token}",
             kind: Page,
@@ -385,6 +421,62 @@ fn entries() -> Vec<Entry> {
             },
         },
         Entry {
+            key: "/api/update_action",
+            kind: Write,
+            rule: Rule::ClackUpdatersOnDraft,
+            request: |t, _| (s("/api/update_action"), update_fields(&t.draft_action, &t.draft_action_version)),
+        },
+        Entry {
+            key: "/api/update_action",
+            kind: Write,
+            rule: Rule::ProtocolsSubgroupMembers,
+            request: |t, _| (s("/api/update_action"), update_fields(&t.shared_action, &t.shared_action_version)),
+        },
+        Entry {
+            key: "/api/create_shared_action",
+            kind: Write,
+            rule: Rule::ProtocolsChairOnly,
+            request: |_, _| {
+                (
+                    s("/api/create_shared_action"),
+                    vec![
+                        ("subgroup", s(SUBGROUP)),
+                        ("description", s("Agree one Forth Valley chronology template")),
+                        ("lead", s("FV Policies subgroup")),
+                        ("timescale", s("June 2026")),
+                        ("evidence", s("")),
+                    ],
+                )
+            },
+        },
+        Entry {
+            key: "/api/adopt_action",
+            kind: Write,
+            rule: Rule::ClackLeadOnDraft,
+            request: |t, _| {
+                (
+                    s("/api/adopt_action"),
+                    vec![("action", t.shared_action.clone()), ("placement", format!("{CLACK}/{DRAFT}/1.1"))],
+                )
+            },
+        },
+        Entry {
+            key: "/api/stop_adopting",
+            kind: Write,
+            rule: Rule::ClackLeadOnly,
+            request: |t, _| {
+                (
+                    s("/api/stop_adopting"),
+                    vec![
+                        ("committee", s(CLACK)),
+                        ("plan", s("2023-25")),
+                        ("action", t.shared_action.clone()),
+                        ("version", t.shared_placement_version.clone()),
+                    ],
+                )
+            },
+        },
+        Entry {
             key: "/api/issue_sign_in_link",
             kind: Write,
             rule: Rule::AdminOnly,
@@ -570,7 +662,34 @@ async fn setup_targets(pool: &PgPool) -> Targets {
     .execute(pool)
     .await
     .unwrap();
-    Targets { draft_action, member, subgroup_member, token }
+    let draft_action_version =
+        id_text(pool, "select version::text from actions where id = $1::uuid", &draft_action).await;
+    let shared_action = id("select a.id from actions a join subgroups s on s.id = a.owner_subgroup_id
+          where s.slug = 'fv-policies-procedures-protocols' order by a.id limit 1")
+    .await;
+    let shared_action_version =
+        id_text(pool, "select version::text from actions where id = $1::uuid", &shared_action).await;
+    let shared_placement_version = id_text(
+        pool,
+        "select pa.version::text from plan_actions pa join plans p on p.id = pa.plan_id
+          where pa.action_id = $1::uuid and p.slug = '2023-25'",
+        &shared_action,
+    )
+    .await;
+    Targets {
+        draft_action,
+        draft_action_version,
+        shared_action,
+        shared_action_version,
+        shared_placement_version,
+        member,
+        subgroup_member,
+        token,
+    }
+}
+
+async fn id_text(pool: &PgPool, sql: &'static str, bind: &str) -> String {
+    sqlx::query_scalar::<_, String>(sql).bind(bind).fetch_one(pool).await.unwrap()
 }
 
 /// Drops a copy once its last connection has gone (closing a pool ends its connections

@@ -100,3 +100,100 @@ pub fn Choice(
         </div>
     }
 }
+
+/// A labelled multi-line field with the same refill and message behaviour as [`Field`].
+#[component]
+pub fn TextArea(
+    form: &'static str,
+    name: &'static str,
+    label: &'static str,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(default = 4)] rows: u32,
+    #[prop(optional, into)] value: Option<String>,
+    /// Distinguishes several forms to one server function on a page.
+    #[prop(optional, into)]
+    id_suffix: Option<String>,
+    /// False when the caller decides whether this form is the one that was posted.
+    #[prop(default = true)]
+    from_flash: bool,
+) -> impl IntoView {
+    let flash = flash().filter(|_| from_flash);
+    let typed = flash.as_ref().and_then(|f| f.value(form, name));
+    let error = flash.as_ref().and_then(|f| f.field_error(form, name));
+    let id = format!("{}-{name}{}", form.trim_start_matches("/api/"), id_suffix.unwrap_or_default());
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let described = [hint.map(|_| hint_id.clone()), error.as_ref().map(|_| error_id.clone())]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let value = typed.or(value).unwrap_or_default();
+    let invalid = error.is_some();
+    view! {
+        <div class="field" class:field-invalid=invalid>
+            <label for=id.clone()>{label}</label>
+            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h}</p> })}
+            {error.clone().map(|e| view! { <p class="field-error" id=error_id.clone()>{e}</p> })}
+            <textarea
+                id=id
+                name=name
+                rows=rows
+                aria-invalid=invalid.then_some("true")
+                aria-describedby=(!described.is_empty()).then_some(described)
+            >{value}</textarea>
+        </div>
+    }
+}
+
+/// The hidden version an edit starts from. After a refused stale edit it is the version now
+/// saved, so submitting again applies this person's text on top of the other change.
+#[component]
+pub fn VersionField(form: &'static str, version: i32, #[prop(default = true)] from_flash: bool) -> impl IntoView {
+    let version = flash()
+        .filter(|f| from_flash && f.form.as_deref() == Some(form))
+        .and_then(|f| f.error.as_ref().and_then(|e| e.stale()).map(|s| s.current_version))
+        .unwrap_or(version);
+    view! { <input type="hidden" name="version" value=version/> }
+}
+
+/// What someone else saved while this person was editing, shown above their kept text.
+#[component]
+pub fn StaleNotice(form: &'static str) -> impl IntoView {
+    use crate::domain::dates::long_date_time;
+    let stale =
+        flash().filter(|f| f.form.as_deref() == Some(form)).and_then(|f| f.error.and_then(|e| e.stale().cloned()))?;
+    let changes = stale
+        .changes
+        .into_iter()
+        .map(|c| {
+            let fields = c
+                .fields
+                .into_iter()
+                .map(|f| {
+                    view! {
+                        <dt>{f.label}</dt>
+                        <dd>
+                            {f.from.filter(|from| !from.is_empty()).map(|from| view! { <del>{from}</del> " " })}
+                            <ins>{if f.to.is_empty() { "(empty)".to_owned() } else { f.to }}</ins>
+                        </dd>
+                    }
+                })
+                .collect_view();
+            view! {
+                <li>
+                    <p class="timeline-meta">{c.by.unwrap_or_else(|| "Someone".into())} " · "
+                        <time datetime=c.at.clone()>{long_date_time(&c.at)}</time></p>
+                    <dl class="fields">{fields}</dl>
+                </li>
+            }
+        })
+        .collect_view();
+    Some(view! {
+        <section class="conflict" aria-labelledby="conflict-heading" data-testid="conflict">
+            <h3 id="conflict-heading">"Saved by someone else while you were editing"</h3>
+            <ol class="plain-list">{changes}</ol>
+            <p>"Your text is below, unsaved. Press the button again to save it over their change, or edit it first."</p>
+        </section>
+    })
+}

@@ -102,6 +102,7 @@ fn SignedInBar(person: SignedIn) -> impl IntoView {
             <p class="signed-in-as">"Signed in as " <a href="/account" data-testid="signed-in-name">{person.display_name}</a></p>
             <nav aria-label="Your committees and subgroups">
                 <ul class="memberships">
+                    <li><a href="/me" class="my-work-link">"My work"</a></li>
                     {committees}
                     {subgroups}
                     {person.is_admin.then(|| view! { <li><a href="/admin">"Platform admin"</a></li> })}

@@ -40,9 +40,82 @@ fn split(iso: &str) -> Option<(u32, usize, u32)> {
     (1..=12).contains(&m).then_some((y, m, d))
 }
 
+/// A UTC timestamp ("2026-07-01T13:05:00Z") as UK clock time: "1 July 2026 at 14:05".
+/// Committees meet in Scotland, so times follow British Summer Time (last Sunday of March to
+/// last Sunday of October, changing at 01:00 UTC).
+pub fn long_date_time(iso: &str) -> String {
+    let Some((y, m, d)) = split(iso) else { return iso.to_owned() };
+    let time = iso.get(11..16).and_then(|t| {
+        let (h, min) = t.split_once(':')?;
+        Some((h.parse::<u32>().ok()?, min.parse::<u32>().ok()?))
+    });
+    let Some((h, min)) = time else { return long_date(iso) };
+    let (mut y, mut m, mut d, mut h) = (y as i32, m as u32, d, h);
+    if is_bst(y, m, d, h) {
+        h += 1;
+        if h == 24 {
+            h = 0;
+            (y, m, d) = next_day(y, m, d);
+        }
+    }
+    format!("{d} {} {y} at {h:02}:{min:02}", MONTHS[m as usize - 1])
+}
+
+fn is_bst(y: i32, m: u32, d: u32, h: u32) -> bool {
+    let start = last_sunday(y, 3);
+    let end = last_sunday(y, 10);
+    let after_start = m > 3 || (m == 3 && (d > start || (d == start && h >= 1)));
+    let before_end = m < 10 || (m == 10 && (d < end || (d == end && h < 1)));
+    after_start && before_end
+}
+
+fn days_in_month(y: i32, m: u32) -> u32 {
+    match m {
+        4 | 6 | 9 | 11 => 30,
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        _ => 31,
+    }
+}
+
+/// 0 = Sunday (Sakamoto's method).
+fn weekday(y: i32, m: u32, d: u32) -> u32 {
+    const T: [i32; 12] = [0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4];
+    let y = if m < 3 { y - 1 } else { y };
+    ((y + y / 4 - y / 100 + y / 400 + T[m as usize - 1] + d as i32).rem_euclid(7)) as u32
+}
+
+fn last_sunday(y: i32, m: u32) -> u32 {
+    let last = days_in_month(y, m);
+    last - weekday(y, m, last)
+}
+
+fn next_day(y: i32, m: u32, d: u32) -> (i32, u32, u32) {
+    if d < days_in_month(y, m) {
+        (y, m, d + 1)
+    } else if m < 12 {
+        (y, m + 1, 1)
+    } else {
+        (y + 1, 1, 1)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn times_follow_the_uk_clock() {
+        assert_eq!(long_date_time("2026-11-26T09:05:00Z"), "26 November 2026 at 09:05");
+        assert_eq!(long_date_time("2026-07-01T13:05:00.5Z"), "1 July 2026 at 14:05");
+        // 2026: BST from 29 March 01:00 UTC to 25 October 01:00 UTC.
+        assert_eq!(long_date_time("2026-03-29T00:59:00Z"), "29 March 2026 at 00:59");
+        assert_eq!(long_date_time("2026-03-29T01:00:00Z"), "29 March 2026 at 02:00");
+        assert_eq!(long_date_time("2026-10-25T00:30:00Z"), "25 October 2026 at 01:30");
+        assert_eq!(long_date_time("2026-10-25T01:30:00Z"), "25 October 2026 at 01:30");
+        assert_eq!(long_date_time("2026-06-30T23:30:00Z"), "1 July 2026 at 00:30");
+        assert_eq!(long_date_time("2026-06-30"), "30 June 2026");
+    }
 
     #[test]
     fn iso_dates_read_as_people_write_them() {

@@ -48,6 +48,7 @@ mod tests {
 
     fn action(status: Option<Status>, lead: &str, subgroup: Option<&str>) -> ActionRow {
         ActionRow {
+            can_update: false,
             id: uuid::Uuid::nil(),
             reference: "1.1.1".into(),
             description: "Do it".into(),

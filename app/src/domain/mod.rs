@@ -9,4 +9,6 @@ pub mod numbering;
 pub mod plan_csv;
 pub mod slug;
 pub mod status;
+pub mod timescale;
+pub mod update;
 pub mod views;

@@ -148,6 +148,8 @@ pub struct ActionRow {
     /// Subgroups named in the lead.
     pub lead_subgroups: Vec<SubgroupRef>,
     pub local_note: String,
+    /// Whether the reader may update its status, progress and evidence.
+    pub can_update: bool,
 }
 
 impl PlanView {
@@ -185,6 +187,10 @@ pub struct ActionDetail {
     pub objective: String,
     pub row: ActionRow,
     pub version: i32,
+    /// The version of this plan's placement of the action (its number and local note).
+    pub placement_version: i32,
+    /// A shared action, and the reader is a lead officer of this plan's committee.
+    pub can_stop_adopting: bool,
     pub history: Vec<StatusUpdateView>,
     /// For a shared action: every plan that adopts it, this one included.
     pub adoptions: Vec<AdoptionView>,
@@ -199,6 +205,9 @@ pub struct StatusUpdateView {
     pub from_status: Option<Status>,
     pub to_status: Option<Status>,
     pub progress: String,
+    pub evidence: String,
+    pub revised_timescale: Option<String>,
+    pub reason: Option<String>,
     pub note: String,
 }
 
@@ -222,6 +231,13 @@ pub struct ProtocolRef {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SubgroupPage {
+    pub id: Uuid,
+    /// The reader is a member or chair: they update its shared actions.
+    pub can_update: bool,
+    /// The reader chairs it: they create shared actions.
+    pub is_chair: bool,
+    /// Where the reader, as a lead officer of a committee taking part, may place its actions.
+    pub adopt_targets: Vec<AdoptTarget>,
     pub slug: String,
     pub name: String,
     pub scope: String,
@@ -239,7 +255,10 @@ pub struct SharedActionView {
     pub description: String,
     pub lead: String,
     pub timescale: String,
+    pub revised_timescale: Option<String>,
     pub progress: String,
+    pub evidence: String,
+    pub version: i32,
     pub status: Option<Status>,
     pub adoptions: Vec<AdoptionView>,
 }
@@ -361,4 +380,77 @@ pub struct AdminPage {
     pub committees: Vec<CommitteeRef>,
     pub subgroups: Vec<AdminSubgroup>,
     pub people: Vec<AdminPerson>,
+}
+
+// ---- My work ----
+
+/// Everything the signed-in person can update, grouped by committee (shared actions by their
+/// subgroup), what needs attention first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MyWork {
+    pub groups: Vec<WorkGroup>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WorkGroup {
+    pub name: String,
+    pub href: String,
+    /// Shared Forth Valley actions of a subgroup rather than one committee's own.
+    pub shared: bool,
+    pub items: Vec<WorkItem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WorkItem {
+    pub id: Uuid,
+    pub description: String,
+    pub status: Option<Status>,
+    pub timescale: String,
+    pub revised_timescale: Option<String>,
+    pub progress: String,
+    pub evidence: String,
+    pub version: i32,
+    /// RFC 3339: the last update, or when the action was created.
+    pub last_updated: String,
+    pub flags: Vec<WorkFlag>,
+    /// Every plan placing it, with the plan's own reference; the first is where it is updated.
+    pub placements: Vec<Placement>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum WorkFlag {
+    Red,
+    Amber,
+    PastTimescale,
+    NotUpdated,
+}
+
+impl WorkFlag {
+    pub fn label(self) -> &'static str {
+        match self {
+            WorkFlag::Red => "Red: revision required",
+            WorkFlag::Amber => "Amber: progress delayed",
+            WorkFlag::PastTimescale => "Past its timescale",
+            WorkFlag::NotUpdated => "Not updated for 90 days",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Placement {
+    pub committee: String,
+    pub plan_title: String,
+    pub reference: String,
+    pub href: String,
+}
+
+/// A plan where a lead officer may place a subgroup's shared action, with its objectives
+/// (number "1.2", title).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AdoptTarget {
+    pub committee_slug: String,
+    pub committee_name: String,
+    pub plan_slug: String,
+    pub plan_title: String,
+    pub objectives: Vec<(String, String)>,
 }

@@ -1,12 +1,16 @@
 use crate::api::actions::get_action;
+use crate::api::shared::StopAdopting;
 use crate::components::error_page::loaded;
+use crate::components::forms::VersionField;
 use crate::components::layout::{Breadcrumbs, Multiline};
 use crate::components::status::StatusBadge;
-use crate::domain::dates::long_date;
+use crate::domain::dates::long_date_time;
 use crate::domain::status::status_label;
 use crate::domain::views::ActionDetail;
+use crate::pages::action_update::UpdateActionForm;
 use crate::pages::{action_href, param, plan_href};
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
@@ -40,10 +44,13 @@ fn ActionBody(detail: ActionDetail) -> impl IntoView {
             .map(|h| {
                 view! {
                     <li>
-                        <p class="timeline-meta"><time datetime=h.at.clone()>{long_date(&h.at)}</time>
+                        <p class="timeline-meta"><time datetime=h.at.clone()>{long_date_time(&h.at)}</time>
                             {h.by.map(|by| format!(" · {by}"))}</p>
                         <p>{status_label(h.from_status)} <span aria-hidden="true">" → "</span><span class="visually-hidden">" changed to "</span> <StatusBadge status=h.to_status/></p>
+                        {h.revised_timescale.clone().map(|t| view! { <p>"Timescale revised to " <strong>{t}</strong>
+                            {h.reason.clone().map(|r| view! { ": " <Multiline text=r/> })}</p> })}
                         {(!h.progress.is_empty()).then(|| view! { <p><Multiline text=h.progress.clone()/></p> })}
+                        {(!h.evidence.is_empty()).then(|| view! { <p class="muted">"Evidence: " <Multiline text=h.evidence.clone()/></p> })}
                         {(!h.note.is_empty()).then(|| view! { <p class="muted"><Multiline text=h.note.clone()/></p> })}
                     </li>
                 }
@@ -52,6 +59,15 @@ fn ActionBody(detail: ActionDetail) -> impl IntoView {
         view! { <ol class="timeline">{items}</ol> }.into_any()
     };
     let shared = row.owner_subgroup.clone();
+    let update = row.can_update.then(|| {
+        view! {
+            <section id="update" class="card" aria-labelledby="update-heading">
+                <h2 id="update-heading">"Update this action"</h2>
+                <UpdateActionForm action_id=row.id version=detail.version status=row.status
+                    progress=row.progress.clone() evidence=row.evidence.clone()/>
+            </section>
+        }
+    });
     let adoptions = detail
         .adoptions
         .into_iter()
@@ -110,6 +126,7 @@ fn ActionBody(detail: ActionDetail) -> impl IntoView {
                 <dt>"Progress report"</dt><dd><Multiline text=row.progress/></dd>
                 {(!row.local_note.is_empty()).then(|| view! { <dt>"Note for this plan"</dt><dd>{row.local_note.clone()}</dd> })}
             </dl>
+            {update}
             <section aria-labelledby="adoptions-heading">
                 <h2 id="adoptions-heading">"Plans that include this action"</h2>
                 <ul class="plain-list adoptions">{adoptions}</ul>
@@ -128,6 +145,19 @@ fn ActionBody(detail: ActionDetail) -> impl IntoView {
                 <h2 id="history-heading">"History"</h2>
                 {history}
             </section>
+            {detail.can_stop_adopting.then(|| view! {
+                <section class="card" aria-labelledby="stop-heading">
+                    <h2 id="stop-heading">"Stop adopting in this plan"</h2>
+                    <p>"The action leaves this plan only; the subgroup and the other plans keep it, and its history stays. It can be adopted again from the subgroup's page."</p>
+                    <form method="post" action=StopAdopting::PATH>
+                        <input type="hidden" name="committee" value=detail.committee.slug.clone()/>
+                        <input type="hidden" name="plan" value=detail.plan_slug.clone()/>
+                        <input type="hidden" name="action" value=row.id.to_string()/>
+                        <VersionField form=StopAdopting::PATH version=detail.placement_version/>
+                        <button type="submit" class="button button-secondary">"Stop adopting"</button>
+                    </form>
+                </section>
+            })}
             <p><a href=plan_link>"Back to the whole plan"</a></p>
         </article>
     }

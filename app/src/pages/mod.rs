@@ -2,10 +2,12 @@
 
 pub mod account;
 pub mod action;
+pub mod action_update;
 pub mod admin;
 pub mod audit;
 pub mod committee;
 pub mod members;
+pub mod my_work;
 pub mod overview;
 pub mod plan;
 pub mod protocols;

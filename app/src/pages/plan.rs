@@ -253,6 +253,10 @@ fn ObjectiveRows(objective: ObjectiveView, filter: PlanFilter, committee: String
 #[component]
 fn ActionTableRow(action: ActionRow, committee: String, plan: String) -> impl IntoView {
     let href = action_href(&committee, &plan, &action.id);
+    let update = action.can_update.then(|| {
+        let label = format!("Update action {}", action.reference);
+        view! { <a class="button button-small update-link" href=format!("{href}#update") aria-label=label>"Update"</a> }
+    });
     let shared = action.owner_subgroup.clone().map(|s| {
         view! {
             <a class="shared-tag" href=format!("/subgroups/{}", s.slug) title=format!("Shared Forth Valley action, led by {}", s.name)>
@@ -280,7 +284,7 @@ fn ActionTableRow(action: ActionRow, committee: String, plan: String) -> impl In
             </td>
             <td class="col-evidence" data-label="Evidence or outcome measures" role="cell"><Multiline text=action.evidence/></td>
             <td class="col-progress" data-label="Progress report" role="cell"><Multiline text=action.progress/></td>
-            <td class="col-status" data-label="Status" role="cell"><StatusBadge status=action.status/></td>
+            <td class="col-status" data-label="Status" role="cell"><StatusBadge status=action.status/>{update}</td>
         </tr>
     }
 }

@@ -1,10 +1,14 @@
+use crate::api::shared::{AdoptAction, CreateSharedAction};
 use crate::api::subgroups::get_subgroup;
 use crate::components::error_page::loaded;
+use crate::components::forms::{Field, TextArea};
 use crate::components::layout::{Breadcrumbs, Multiline};
 use crate::components::status::StatusBadge;
-use crate::domain::views::{LedActionView, SharedActionView, SubgroupPage as SubgroupData};
+use crate::domain::views::{AdoptTarget, LedActionView, SharedActionView, SubgroupPage as SubgroupData};
+use crate::pages::action_update::UpdateActionForm;
 use crate::pages::{action_href, param};
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
@@ -25,7 +29,13 @@ fn SubgroupBody(data: SubgroupData) -> impl IntoView {
     let shared = if data.shared_actions.is_empty() {
         view! { <p class="muted">"This subgroup owns no shared actions yet."</p> }.into_any()
     } else {
-        data.shared_actions.into_iter().map(|a| view! { <SharedAction action=a/> }).collect_view().into_any()
+        let can_update = data.can_update;
+        let targets = data.adopt_targets.clone();
+        data.shared_actions
+            .into_iter()
+            .map(|a| view! { <SharedAction action=a can_update targets=targets.clone()/> })
+            .collect_view()
+            .into_any()
     };
     let led = if data.led_actions.is_empty() {
         view! { <p class="muted">"No committee plan names this subgroup as a lead."</p> }.into_any()
@@ -45,6 +55,7 @@ fn SubgroupBody(data: SubgroupData) -> impl IntoView {
         <section aria-labelledby="shared-heading">
             <h2 id="shared-heading">"Shared actions"</h2>
             <p class="muted">"Owned by this subgroup and updated once for every committee plan that adopts them."</p>
+            {data.is_chair.then(|| view! { <NewSharedAction subgroup=data.slug.clone()/> })}
             {shared}
         </section>
         <section aria-labelledby="led-heading">
@@ -58,15 +69,88 @@ fn SubgroupBody(data: SubgroupData) -> impl IntoView {
     }
 }
 
+/// The chair's form for a new shared action.
 #[component]
-fn SharedAction(action: SharedActionView) -> impl IntoView {
+fn NewSharedAction(subgroup: String) -> impl IntoView {
+    const FORM: &str = CreateSharedAction::PATH;
+    view! {
+        <details class="card new-shared-action" open=crate::components::session::flash().is_some_and(|f| f.form.as_deref() == Some(FORM))>
+            <summary>"Create a shared action"</summary>
+            <form method="post" action=FORM class="stack">
+                <input type="hidden" name="subgroup" value=subgroup/>
+                <TextArea form=FORM name="description" label="Action" rows=3/>
+                <Field form=FORM name="lead" label="Lead & key people" required=false/>
+                <Field form=FORM name="timescale" label="Timescale" hint="As the plans write it, e.g. \"March 2026\"." required=false/>
+                <TextArea form=FORM name="evidence" label="Evidence or outcome measures" rows=2/>
+                <button type="submit" class="button">"Create shared action"</button>
+            </form>
+        </details>
+    }
+}
+
+/// A lead officer's form to place the action in one of their plans, under an objective.
+#[component]
+fn AdoptForm(action: uuid::Uuid, targets: Vec<AdoptTarget>) -> impl IntoView {
+    let select_id = format!("adopt-{action}");
+    let note_id = format!("adopt-note-{action}");
+    let groups = targets
+        .into_iter()
+        .map(|t| {
+            let label = format!("{} · {}", t.committee_name, t.plan_title);
+            let options = t
+                .objectives
+                .into_iter()
+                .map(|(number, title)| {
+                    let value = format!("{}/{}/{number}", t.committee_slug, t.plan_slug);
+                    view! { <option value=value>{format!("{number} {}", crate::domain::update::excerpt(&title))}</option> }
+                })
+                .collect_view();
+            view! { <optgroup label=label>{options}</optgroup> }
+        })
+        .collect_view();
+    view! {
+        <form method="post" action=AdoptAction::PATH class="stack adopt-form">
+            <input type="hidden" name="action" value=action.to_string()/>
+            <div class="field">
+                <label for=select_id.clone()>"Adopt into your plan, under objective"</label>
+                <select id=select_id name="placement">{groups}</select>
+            </div>
+            <div class="field">
+                <label for=note_id.clone()>"Note for your plan (optional)"</label>
+                <textarea id=note_id name="local_note" rows="2"></textarea>
+            </div>
+            <button type="submit" class="button button-secondary">"Adopt into plan"</button>
+        </form>
+    }
+}
+
+#[component]
+fn SharedAction(action: SharedActionView, can_update: bool, targets: Vec<AdoptTarget>) -> impl IntoView {
     let id = action.id;
+    // Plans of the reader's committees that do not hold this action yet.
+    let open_targets: Vec<AdoptTarget> = targets
+        .into_iter()
+        .filter(|t| {
+            !action.adoptions.iter().any(|a| a.committee.slug == t.committee_slug && a.plan_slug == t.plan_slug)
+        })
+        .collect();
+    let adopt = (!open_targets.is_empty()).then(|| view! { <AdoptForm action=id targets=open_targets/> });
+    let update = can_update.then(|| {
+        view! {
+            <details class="work-update" open=crate::pages::action_update::posted_update(id)>
+                <summary>"Update this action"</summary>
+                <UpdateActionForm action_id=id version=action.version status=action.status
+                    progress=action.progress.clone() evidence=action.evidence.clone()/>
+            </details>
+        }
+    });
+    let no_adoptions = action.adoptions.is_empty();
     let adoptions = action
         .adoptions
         .into_iter()
         .map(|a| {
             view! {
-                <li><a href=action_href(&a.committee.slug, &a.plan_slug, &id)>{a.committee.name} ": action " {a.reference}</a>
+                <li><a href=action_href(&a.committee.slug, &a.plan_slug, &id)>{format!("{}: action {}", a.committee.name, a.reference)}</a>
                     <span class="muted">" in " {a.plan_title}</span></li>
             }
         })
@@ -77,11 +161,16 @@ fn SharedAction(action: SharedActionView) -> impl IntoView {
             <StatusBadge status=action.status/>
             <dl class="fields compact">
                 <dt>"Lead"</dt><dd>{action.lead}</dd>
-                <dt>"Timescale"</dt><dd>{action.timescale}</dd>
+                <dt>"Timescale"</dt><dd>{match action.revised_timescale {
+                    Some(revised) => format!("{revised} (originally {})", action.timescale),
+                    None => action.timescale,
+                }}</dd>
                 <dt>"Progress report"</dt><dd><Multiline text=action.progress/></dd>
             </dl>
             <h4>"Adopted by"</h4>
-            <ul class="plain-list adoptions">{adoptions}</ul>
+            {if no_adoptions { view! { <p class="muted">"No plan has adopted it yet."</p> }.into_any() } else { view! { <ul class="plain-list adoptions">{adoptions}</ul> }.into_any() }}
+            {update}
+            {adopt}
         </article>
     }
 }

@@ -22,9 +22,11 @@ pub async fn action_detail(
         r#"select c.slug as committee_slug, c.name as committee_name, c.short_name as committee_short_name,
                   p.slug as plan_slug, p.title as plan_title, pr.title as priority,
                   o.number as outcome_number, o.title as outcome, ob.minor, ob.title as objective,
-                  pa.position, pa.local_note,
+                  pa.position, pa.local_note, pa.version as placement_version,
+                  (a.owner_subgroup_id is not null
+                   and pa.committee_id = any ((select app.committees('lead_officer'))::uuid[])) as "can_stop_adopting!",
                   a.id, a.description, a.lead, a.timescale, a.revised_timescale, a.evidence, a.progress,
-                  a.status::text as status, a.version,
+                  a.status::text as status, a.version, a.id = any ((select app.updatable_actions())::uuid[]) as "can_update!",
                   os.slug as "owner_slug?", os.name as "owner_name?", os.short_name as "owner_short_name?",
                   coalesce(ls.slugs, '{}') as "lead_slugs!", coalesce(ls.names, '{}') as "lead_names!",
                   coalesce(ls.short_names, '{}') as "lead_short_names!"
@@ -96,8 +98,11 @@ pub async fn action_detail(
             owner_subgroup,
             lead_subgroups: subgroup_refs(r.lead_slugs, r.lead_names, r.lead_short_names),
             local_note: r.local_note,
+            can_update: r.can_update,
         },
         version: r.version,
+        placement_version: r.placement_version,
+        can_stop_adopting: r.can_stop_adopting,
         history,
         adoptions,
         protocols,
@@ -107,11 +112,11 @@ pub async fn action_detail(
 async fn history(db: &mut PgConnection, action_id: Uuid) -> Result<Vec<StatusUpdateView>, AppError> {
     let rows = sqlx::query!(
         r#"select su.created_at, pe.display_name as "by?", su.from_status::text as from_status,
-                  su.to_status::text as to_status, su.to_progress, su.note
+                  su.to_status::text as to_status, su.to_progress, su.to_evidence, su.revised_timescale, su.reason, su.note
              from status_updates su
              left join people pe on pe.id = su.person_id
             where su.action_id = $1
-            order by su.created_at desc"#,
+            order by su.created_at desc, su.action_version desc nulls last"#,
         action_id
     )
     .fetch_all(&mut *db)
@@ -124,6 +129,9 @@ async fn history(db: &mut PgConnection, action_id: Uuid) -> Result<Vec<StatusUpd
             from_status: parse_status(r.from_status),
             to_status: parse_status(r.to_status),
             progress: r.to_progress,
+            evidence: r.to_evidence,
+            revised_timescale: r.revised_timescale,
+            reason: r.reason,
             note: r.note,
         })
         .collect())

@@ -6,11 +6,14 @@ pub mod admin;
 pub mod audit;
 pub mod import;
 pub mod members;
+pub mod my_work;
 pub mod overview;
 pub mod people;
 pub mod plans;
 pub mod protocols;
+pub mod shared;
 pub mod subgroups;
+pub mod updates;
 
 use sqlx::{PgPool, Postgres, Transaction};
 use uuid::Uuid;

@@ -112,7 +112,7 @@ pub async fn load_plan(db: &mut sqlx::PgConnection, header: PlanHeader) -> Resul
     let actions = sqlx::query!(
         r#"select pa.objective_id, pa.position, pa.local_note,
                   a.id, a.description, a.lead, a.timescale, a.revised_timescale, a.evidence, a.progress,
-                  a.status::text as status,
+                  a.status::text as status, a.id = any ((select app.updatable_actions())::uuid[]) as "can_update!",
                   os.slug as "owner_slug?", os.name as "owner_name?", os.short_name as "owner_short_name?",
                   coalesce(ls.slugs, '{}') as "lead_slugs!", coalesce(ls.names, '{}') as "lead_names!",
                   coalesce(ls.short_names, '{}') as "lead_short_names!"
@@ -161,6 +161,7 @@ pub async fn load_plan(db: &mut sqlx::PgConnection, header: PlanHeader) -> Resul
             owner_subgroup,
             lead_subgroups: subgroup_refs(a.lead_slugs, a.lead_names, a.lead_short_names),
             local_note: a.local_note,
+            can_update: a.can_update,
         });
     }
 

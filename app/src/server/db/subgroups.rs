@@ -40,10 +40,11 @@ pub async fn subgroup_page(
     };
 
     let shared = sqlx::query!(
-        r#"select a.id, a.description, a.lead, a.timescale, a.progress, a.status::text as status
+        r#"select a.id, a.description, a.lead, a.timescale, a.revised_timescale, a.progress, a.evidence, a.version,
+                  a.status::text as status
              from actions a
             where a.owner_subgroup_id = $1
-              and ($1 = any($2) or exists (
+              and ($1 = any($2) or $1 = any ((select app.participating_subgroups())::uuid[]) or exists (
                     select 1 from plan_actions pa join plans p on p.id = pa.plan_id
                      where pa.action_id = a.id and (p.status = 'published' or p.committee_id = any($3))))
             order by a.created_at, a.description"#,
@@ -83,6 +84,10 @@ pub async fn subgroup_page(
     .await?;
 
     Ok(Some(SubgroupPage {
+        id: s.id,
+        can_update: false,
+        is_chair: false,
+        adopt_targets: Vec::new(),
         slug: s.slug,
         name: s.name,
         scope: s.scope,
@@ -105,7 +110,10 @@ pub async fn subgroup_page(
                     description: a.description,
                     lead: a.lead,
                     timescale: a.timescale,
+                    revised_timescale: a.revised_timescale,
                     progress: a.progress,
+                    evidence: a.evidence,
+                    version: a.version,
                     status: parse_status(a.status),
                     adoptions: mine,
                 }

@@ -1,0 +1,15 @@
+//! `/me`: what the signed-in person can update, across every committee and subgroup.
+
+use crate::domain::views::MyWork;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[server(endpoint = "my_work")]
+pub async fn get_my_work() -> Result<MyWork, AppError> {
+    use crate::server::{db::my_work, request};
+    let (viewer, mut tx) = request::begin().await?;
+    request::signed_in(viewer)?;
+    let work = my_work::my_work(&mut tx, time::OffsetDateTime::now_utc()).await?;
+    tx.commit().await?;
+    Ok(work)
+}
