@@ -15,6 +15,10 @@ use crate::pages::{
     my_work::MyWorkPage,
     overview::OverviewPage,
     plan::PlanPage,
+    plan_compare::PlanComparePage,
+    plan_edit::PlanEditPage,
+    plan_import::{PlanImportPage, PlanImportPreviewPage},
+    protocol::ProtocolPage,
     protocols::ProtocolsPage,
     subgroup::SubgroupPage,
 };
@@ -57,10 +61,16 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=OverviewPage ssr=SsrMode::Async/>
                     <Route path=path!("/committees/:committee") view=CommitteePage ssr=SsrMode::Async/>
+                    // Before the plan route: the first route that matches wins, and "import" is not a period.
+                    <Route path=path!("/committees/:committee/plans/import") view=PlanImportPage ssr=SsrMode::Async/>
+                    <Route path=path!("/committees/:committee/plans/import/:upload") view=PlanImportPreviewPage ssr=SsrMode::Async/>
                     <Route path=path!("/committees/:committee/plans/:plan") view=PlanPage ssr=SsrMode::Async/>
                     <Route path=path!("/committees/:committee/plans/:plan/actions/:action") view=ActionPage ssr=SsrMode::Async/>
+                    <Route path=path!("/committees/:committee/plans/:plan/edit") view=PlanEditPage ssr=SsrMode::Async/>
+                    <Route path=path!("/committees/:committee/plans/:plan/compare/:review") view=PlanComparePage ssr=SsrMode::Async/>
                     <Route path=path!("/subgroups/:subgroup") view=SubgroupPage ssr=SsrMode::Async/>
                     <Route path=path!("/protocols") view=ProtocolsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/protocols/:protocol") view=ProtocolPage ssr=SsrMode::Async/>
                     <Route path=path!("/committees/:committee/members") view=MembersPage ssr=SsrMode::Async/>
                     <Route path=path!("/committees/:committee/audit") view=AuditPage ssr=SsrMode::Async/>
                     <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async/>

@@ -3,11 +3,11 @@
 
 use crate::handlers::{export_csv, healthz};
 use crate::page_cache::{self, PageCache};
-use crate::{auth, security};
+use crate::{auth, import_upload, security};
 use app::server::state::AppState;
 use app::{shell, App};
 use axum::middleware::from_fn_with_state;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::sync::Arc;
@@ -20,9 +20,12 @@ pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
 
 pub const HEALTHZ: &str = "/healthz";
 pub const EXPORT_CSV: &str = "/committees/{committee}/plans/{plan}/export.csv";
+pub const EXPORT_XLSX: &str = "/committees/{committee}/plans/{plan}/export.xlsx";
+/// The upload page's own address: GET is the leptos page, POST takes the file.
+pub const PLAN_UPLOAD: &str = "/committees/{committee}/plans/import";
 /// Routes outside the leptos page tree (the permission matrix test enumerates these with the
 /// pages and server functions, so a route added here without a matrix entry fails it).
-pub const PLAIN_ROUTES: [&str; 2] = [HEALTHZ, EXPORT_CSV];
+pub const PLAIN_ROUTES: [&str; 4] = [HEALTHZ, EXPORT_CSV, EXPORT_XLSX, PLAN_UPLOAD];
 
 /// Layers run outside in: trace, body limit, the same-origin check for anything that changes
 /// state, compression, the page cache (anonymous pages only, stored uncompressed), sessions,
@@ -32,6 +35,8 @@ pub fn router(state: AppState, cache: Arc<PageCache>) -> Router {
     Router::new()
         .route(HEALTHZ, get(healthz))
         .route(EXPORT_CSV, get(export_csv))
+        .route(EXPORT_XLSX, get(import_upload::export_xlsx))
+        .route(PLAN_UPLOAD, post(import_upload::upload_plan))
         .leptos_routes_with_context(&state, routes, || (), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())

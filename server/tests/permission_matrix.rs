@@ -130,6 +130,15 @@ struct Targets {
     shared_action: String,
     shared_action_version: String,
     shared_placement_version: String,
+    /// Parts of the draft (ids and versions) and a review of it.
+    draft_priority: String,
+    draft_outcome: String,
+    draft_objective: String,
+    draft_placement_version: String,
+    draft_review: String,
+    /// The current version of the FV Learning Review Protocol and Clackmannanshire's row on it.
+    protocol_version: String,
+    ratification_version: String,
     member: String,
     subgroup_member: String,
     token: String,
@@ -161,6 +170,13 @@ const NEW_PASSWORD: &str = "a brand new passphrase";
 
 fn s(v: &str) -> String {
     v.to_owned()
+}
+
+/// The draft plan's committee and slug, then `more`.
+fn plan_fields(more: Vec<(&'static str, String)>) -> Vec<(&'static str, String)> {
+    let mut fields = vec![("committee", s(CLACK)), ("plan", s(DRAFT))];
+    fields.extend(more);
+    fields
 }
 
 fn update_fields(action: &str, version: &str) -> Vec<(&'static str, String)> {
@@ -477,13 +493,318 @@ fn entries() -> Vec<Entry> {
             },
         },
         Entry {
+            key: "/committees/{committee}/plans/{plan}/edit",
+            kind: Page,
+            rule: Rule::ClackLeadOnDraft,
+            request: |_, _| (format!("/committees/{CLACK}/plans/{DRAFT}/edit"), vec![]),
+        },
+        Entry {
+            key: "/api/plan_editor",
+            kind: Read,
+            rule: Rule::ClackLeadOnDraft,
+            request: |_, _| (s("/api/plan_editor"), plan_fields(vec![])),
+        },
+        Entry {
+            key: "/committees/{committee}/plans/{plan}/compare/{review}",
+            kind: Page,
+            rule: Rule::ReadsClackDraft,
+            request: |t, _| (format!("/committees/{CLACK}/plans/{DRAFT}/compare/{}", t.draft_review), vec![]),
+        },
+        Entry {
+            key: "/api/compare_plan",
+            kind: Read,
+            rule: Rule::ReadsClackDraft,
+            request: |t, _| (s("/api/compare_plan"), plan_fields(vec![("review", t.draft_review.clone())])),
+        },
+        Entry {
+            key: "/api/add_part",
+            kind: Write,
+            rule: Rule::ClackLeadOnDraft,
+            request: |t, _| {
+                (
+                    s("/api/add_part"),
+                    plan_fields(vec![
+                        ("kind", s("objective")),
+                        ("parent", t.draft_outcome.clone()),
+                        ("title", s("A new objective")),
+                    ]),
+                )
+            },
+        },
+        Entry {
+            key: "/api/rename_part",
+            kind: Write,
+            rule: Rule::ClackLeadOnDraft,
+            request: |t, _| {
+                (
+                    s("/api/rename_part"),
+                    plan_fields(vec![
+                        ("kind", s("priority")),
+                        ("id", t.draft_priority.clone()),
+                        ("version", s("1")),
+                        ("title", s("Renamed")),
+                    ]),
+                )
+            },
+        },
+        Entry {
+            key: "/api/retire_part",
+            kind: Write,
+            rule: Rule::ClackLeadOnDraft,
+            request: |t, _| {
+                (
+                    s("/api/retire_part"),
+                    plan_fields(vec![("kind", s("objective")), ("id", t.draft_objective.clone()), ("version", s("1"))]),
+                )
+            },
+        },
+        Entry {
+            key: "/api/move_part",
+            kind: Write,
+            rule: Rule::ClackLeadOnDraft,
+            request: |t, _| {
+                (
+                    s("/api/move_part"),
+                    plan_fields(vec![
+                        ("kind", s("priority")),
+                        ("id", t.draft_priority.clone()),
+                        ("version", s("1")),
+                        ("direction", s("down")),
+                    ]),
+                )
+            },
+        },
+        Entry {
+            key: "/api/renumber_plan",
+            kind: Write,
+            rule: Rule::ClackLeadOnDraft,
+            request: |_, _| (s("/api/renumber_plan"), plan_fields(vec![])),
+        },
+        Entry {
+            key: "/api/add_plan_action",
+            kind: Write,
+            rule: Rule::ClackLeadOnDraft,
+            request: |t, _| {
+                (
+                    s("/api/add_plan_action"),
+                    plan_fields(vec![
+                        ("objective", t.draft_objective.clone()),
+                        ("description", s("A new action")),
+                        ("lead", s("Lead officer")),
+                        ("timescale", s("March 2027")),
+                        ("evidence", s("")),
+                    ]),
+                )
+            },
+        },
+        Entry {
+            key: "/api/reword_action",
+            kind: Write,
+            rule: Rule::ClackLeadOnDraft,
+            request: |t, _| {
+                (
+                    s("/api/reword_action"),
+                    plan_fields(vec![
+                        ("action", t.draft_action.clone()),
+                        ("version", t.draft_action_version.clone()),
+                        ("description", s("Re-worded action")),
+                        ("lead", s("Lead officer")),
+                        ("timescale", s("March 2027")),
+                        ("evidence", s("")),
+                    ]),
+                )
+            },
+        },
+        Entry {
+            key: "/api/retire_action",
+            kind: Write,
+            rule: Rule::ClackLeadOnDraft,
+            request: |t, _| {
+                (
+                    s("/api/retire_action"),
+                    plan_fields(vec![
+                        ("action", t.draft_action.clone()),
+                        ("version", t.draft_placement_version.clone()),
+                    ]),
+                )
+            },
+        },
+        Entry {
+            key: "/api/move_action",
+            kind: Write,
+            rule: Rule::ClackLeadOnDraft,
+            request: |t, _| {
+                (
+                    s("/api/move_action"),
+                    plan_fields(vec![
+                        ("action", t.draft_action.clone()),
+                        ("version", t.draft_placement_version.clone()),
+                        ("direction", s("down")),
+                    ]),
+                )
+            },
+        },
+        Entry {
+            key: "/api/record_review",
+            kind: Write,
+            rule: Rule::ClackLeadOnDraft,
+            request: |_, _| {
+                (s("/api/record_review"), plan_fields(vec![("reviewed_on", s("2026-11-26")), ("note", s("Matrix"))]))
+            },
+        },
+        Entry {
+            key: "/protocols/{protocol}",
+            kind: Page,
+            rule: Rule::Everyone,
+            request: |_, _| (s("/protocols/fv-learning-review-protocol"), vec![]),
+        },
+        Entry {
+            key: "/api/protocol",
+            kind: Read,
+            rule: Rule::Everyone,
+            request: |_, _| (s("/api/protocol"), vec![("protocol", s("fv-learning-review-protocol"))]),
+        },
+        Entry {
+            key: "/api/create_protocol",
+            kind: Write,
+            rule: Rule::ProtocolsSubgroupMembers,
+            request: |_, _| {
+                (
+                    s("/api/create_protocol"),
+                    vec![
+                        ("subgroup", s(SUBGROUP)),
+                        ("title", s("FV Neglect Toolkit")),
+                        ("summary", s("")),
+                        ("owner_name", s("")),
+                        ("label", s("Version 1")),
+                        ("document_url", s("https://example.org/neglect.pdf")),
+                        ("body", s("")),
+                        ("review_due_on", s("2028-01-31")),
+                    ],
+                )
+            },
+        },
+        Entry {
+            key: "/api/add_protocol_version",
+            kind: Write,
+            rule: Rule::ProtocolsSubgroupMembers,
+            request: |_, _| {
+                (
+                    s("/api/add_protocol_version"),
+                    vec![
+                        ("protocol", s("fv-learning-review-protocol")),
+                        ("label", s("3.0")),
+                        ("document_url", s("")),
+                        ("body", s("The revised protocol text.")),
+                        ("review_due_on", s("")),
+                    ],
+                )
+            },
+        },
+        Entry {
+            key: "/api/record_ratification",
+            kind: Write,
+            rule: Rule::ClackLeadOnly,
+            request: |t, _| {
+                (
+                    s("/api/record_ratification"),
+                    vec![
+                        ("protocol_version", t.protocol_version.clone()),
+                        ("committee", s(CLACK)),
+                        ("state", s("declined")),
+                        ("decided_on", s("2026-11-20")),
+                        ("reason", s("Awaiting legal advice")),
+                        ("version", t.ratification_version.clone()),
+                    ],
+                )
+            },
+        },
+        Entry {
+            key: "/api/link_protocol",
+            kind: Write,
+            rule: Rule::ClackLeadOnDraft,
+            request: |t, _| {
+                (
+                    s("/api/link_protocol"),
+                    vec![
+                        ("action", t.draft_action.clone()),
+                        ("protocol", s("fv-learning-review-protocol")),
+                        ("linked", s("true")),
+                    ],
+                )
+            },
+        },
+        Entry {
             key: "/api/issue_sign_in_link",
             kind: Write,
             rule: Rule::AdminOnly,
             request: |t, _| (s("/api/issue_sign_in_link"), vec![("person", t.member.clone())]),
         },
+        // Plan files: the workbook export, and importing an uploaded file into a new draft.
+        Entry {
+            key: "/committees/{committee}/plans/{plan}/export.xlsx",
+            kind: Page,
+            rule: Rule::ReadsClackDraft,
+            request: |_, _| (format!("/committees/{CLACK}/plans/{DRAFT}/export.xlsx"), vec![]),
+        },
+        Entry {
+            key: "/committees/{committee}/plans/import",
+            kind: Page,
+            rule: Rule::ClackLeadOnly,
+            request: |_, _| (format!("/committees/{CLACK}/plans/import"), vec![]),
+        },
+        // The same address takes the file (a field named `file` goes as multipart: see `call`).
+        Entry {
+            key: "/committees/{committee}/plans/import",
+            kind: Write,
+            rule: Rule::ClackLeadOnly,
+            request: |_, _| {
+                (format!("/committees/{CLACK}/plans/import"), vec![(common::UPLOAD_FILE_FIELD, s(UPLOAD_CSV))])
+            },
+        },
+        Entry {
+            key: "/committees/{committee}/plans/import/{upload}",
+            kind: Page,
+            rule: Rule::ClackLeadOnly,
+            request: |_, _| (format!("/committees/{CLACK}/plans/import/{}", common::MATRIX_UPLOAD), vec![]),
+        },
+        Entry {
+            key: "/api/plan_import_start",
+            kind: Read,
+            rule: Rule::ClackLeadOnly,
+            request: |_, _| (s("/api/plan_import_start"), vec![("committee", s(CLACK))]),
+        },
+        Entry {
+            key: "/api/plan_import",
+            kind: Read,
+            rule: Rule::ClackLeadOnly,
+            request: |_, _| {
+                (s("/api/plan_import"), vec![("committee", s(CLACK)), ("upload", s(common::MATRIX_UPLOAD))])
+            },
+        },
+        Entry {
+            key: "/api/import_uploaded_plan",
+            kind: Write,
+            rule: Rule::ClackLeadOnly,
+            request: |_, _| {
+                (
+                    s("/api/import_uploaded_plan"),
+                    vec![
+                        ("committee", s(CLACK)),
+                        ("upload", s(common::MATRIX_UPLOAD)),
+                        ("plan", s("2027-29")),
+                        ("title", s("Matrix import")),
+                    ],
+                )
+            },
+        },
     ]
 }
+
+/// A plan file of one clean action, for the upload entry.
+const UPLOAD_CSV: &str =
+    "priority,outcome_number,outcome,objective_number,objective,action,lead,timescale,evidence,progress,status\r\n\
+                          Leadership,1,,1.1,Members know their role,Matrix upload,Lead Officer,,,,\r\n";
 
 /// Text that only Clackmannanshire's members (or, for emails, admins) may ever see.
 const DRAFT_SECRETS: [&str; 3] = ["2025-27 (draft)", "Co-design a feedback tool", "online sexual exploitation"];
@@ -515,7 +836,12 @@ async fn call(
         },
         Kind::Read | Kind::Write => {
             let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-            app.post(&path, &fields, cookie).await
+            // A plan upload carries a file, so it goes as multipart/form-data.
+            if fields.iter().any(|(k, _)| *k == common::UPLOAD_FILE_FIELD) {
+                app.post_upload(&path, &fields, cookie).await
+            } else {
+                app.post(&path, &fields, cookie).await
+            }
         }
     }
 }
@@ -635,6 +961,7 @@ async fn every_route_and_server_function_has_an_entry_and_enforces_it(pool: PgPo
 }
 
 async fn setup_targets(pool: &PgPool) -> Targets {
+    common::stage_matrix_upload(pool).await;
     let id = |sql: &'static str| async move {
         sqlx::query_scalar::<_, uuid::Uuid>(sql).fetch_one(pool).await.unwrap().to_string()
     };
@@ -676,7 +1003,38 @@ async fn setup_targets(pool: &PgPool) -> Targets {
         &shared_action,
     )
     .await;
+    let draft_priority =
+        id("select pr.id from priorities pr join plans p on p.id = pr.plan_id where p.slug = '2025-27' order by pr.position limit 1").await;
+    let draft_outcome =
+        id("select o.id from outcomes o join plans p on p.id = o.plan_id where p.slug = '2025-27' order by o.number limit 1").await;
+    let draft_objective = id(
+        "select ob.id from objectives ob join plans p on p.id = ob.plan_id where p.slug = '2025-27' order by ob.outcome_number, ob.minor limit 1",
+    )
+    .await;
+    let draft_placement_version =
+        id_text(pool, "select version::text from plan_actions where action_id = $1::uuid", &draft_action).await;
+    let draft_review = id("insert into plan_reviews (plan_id, committee_id, reviewed_on, note)
+         select id, committee_id, date '2026-01-15', 'Matrix review' from plans where slug = '2025-27' returning id")
+    .await;
+    let protocol_version = id(
+        "select v.id from protocol_versions v join protocols p on p.id = v.protocol_id where p.slug = 'fv-learning-review-protocol'",
+    )
+    .await;
+    let ratification_version = id_text(
+        pool,
+        "select r.version::text from protocol_ratifications r join committees c on c.id = r.committee_id
+          where r.protocol_version_id = $1::uuid and c.slug = 'clackmannanshire'",
+        &protocol_version,
+    )
+    .await;
     Targets {
+        protocol_version,
+        ratification_version,
+        draft_priority,
+        draft_outcome,
+        draft_objective,
+        draft_placement_version,
+        draft_review,
         draft_action,
         draft_action_version,
         shared_action,

@@ -1,4 +1,5 @@
 use crate::api::account::SignOut;
+use crate::components::enhance::FormEnhancer;
 use crate::components::forms::FlashBanner;
 use crate::components::session::{current_path, signed_in};
 use crate::domain::account::{role_label, SignedIn};
@@ -26,6 +27,7 @@ pub fn Layout(children: Children) -> impl IntoView {
             <AccountBar/>
         </header>
         <main id="main" class="wrap" tabindex="-1"><FlashBanner/>{children()}</main>
+        <FormEnhancer/>
         <footer class="site-footer">
             <div class="wrap">
                 <p>"Child protection is everyone's job. If you are worried about a child, contact your local council's social work service or Police Scotland on 101; in an emergency call 999."</p>

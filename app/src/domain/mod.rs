@@ -1,14 +1,17 @@
 //! Types and rules both the server and the browser use.
 
 pub mod account;
+pub mod compare;
 pub mod dates;
 pub mod filter;
 pub mod leads;
 pub mod numbering;
 #[cfg(feature = "ssr")]
 pub mod plan_csv;
+pub mod protocol;
 pub mod slug;
 pub mod status;
+pub mod structure;
 pub mod timescale;
 pub mod update;
 pub mod views;

@@ -99,12 +99,15 @@ pub struct PlanView {
     pub is_sample: bool,
     pub reviews: Vec<ReviewView>,
     pub priorities: Vec<PriorityView>,
+    /// The reader is one of its committee's lead officers (and it is not archived).
+    pub can_edit: bool,
     /// Every subgroup that owns or leads an action in this plan, for the filter.
     pub subgroups: Vec<SubgroupRef>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReviewView {
+    pub id: Uuid,
     /// ISO date.
     pub reviewed_on: String,
     pub note: String,
@@ -191,6 +194,10 @@ pub struct ActionDetail {
     pub placement_version: i32,
     /// A shared action, and the reader is a lead officer of this plan's committee.
     pub can_stop_adopting: bool,
+    /// The reader shapes the action (lead officer of its committee, chair of its subgroup).
+    pub can_link_protocols: bool,
+    /// Protocols it could be linked to (only for those who may).
+    pub protocol_options: Vec<ProtocolRef>,
     pub history: Vec<StatusUpdateView>,
     /// For a shared action: every plan that adopts it, this one included.
     pub adoptions: Vec<AdoptionView>,
@@ -453,4 +460,186 @@ pub struct AdoptTarget {
     pub plan_slug: String,
     pub plan_title: String,
     pub objectives: Vec<(String, String)>,
+}
+
+/// One row of an uploaded plan file as it was read: its spreadsheet row number (the header is
+/// row 1) and the cells of the plan CSV format. Also how an upload's rows are stored while they
+/// await confirmation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportRow {
+    pub row: u32,
+    pub priority: String,
+    pub outcome_number: String,
+    pub outcome: String,
+    pub objective_number: String,
+    pub objective: String,
+    pub action: String,
+    pub lead: String,
+    pub timescale: String,
+    pub evidence: String,
+    pub progress: String,
+    pub status: String,
+}
+
+/// A problem found in an uploaded file: the row (0 for the whole file), the column if one, and
+/// what to do about it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportProblem {
+    pub row: u32,
+    pub column: Option<String>,
+    pub message: String,
+}
+
+impl std::fmt::Display for ImportProblem {
+    /// As the command-line importer words it: "row R, column C: reason".
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (self.row, &self.column) {
+            (0, _) => write!(f, "{}", self.message),
+            (row, Some(column)) => write!(f, "row {row}, column {column}: {}", self.message),
+            (row, None) => write!(f, "row {row}: {}", self.message),
+        }
+    }
+}
+
+/// The upload page: the committee, and the periods it already has plans for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanImportStart {
+    pub committee: CommitteeRef,
+    pub existing_plans: Vec<String>,
+}
+
+/// An uploaded plan file awaiting its lead officer's confirmation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanImportPreview {
+    pub committee: CommitteeRef,
+    pub id: Uuid,
+    pub file_name: String,
+    /// "csv" or "xlsx".
+    pub format: String,
+    /// RFC 3339.
+    pub uploaded_at: String,
+    pub rows: Vec<ImportRow>,
+    pub problems: Vec<ImportProblem>,
+    pub existing_plans: Vec<String>,
+}
+
+// ---- Shaping a plan ----
+
+/// A plan as its lead officers edit it: every live part with its id and version.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanEditor {
+    pub committee: CommitteeRef,
+    pub slug: String,
+    pub title: String,
+    pub state: String,
+    pub reviews: Vec<ReviewView>,
+    pub priorities: Vec<EditPriority>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EditPriority {
+    pub id: Uuid,
+    pub version: i32,
+    pub position: i32,
+    pub title: String,
+    pub outcomes: Vec<EditOutcome>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EditOutcome {
+    pub id: Uuid,
+    pub version: i32,
+    pub number: i32,
+    pub title: String,
+    pub objectives: Vec<EditObjective>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EditObjective {
+    pub id: Uuid,
+    pub version: i32,
+    pub number: String,
+    pub title: String,
+    pub actions: Vec<EditAction>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EditAction {
+    pub id: Uuid,
+    pub reference: String,
+    pub description: String,
+    pub lead: String,
+    pub timescale: String,
+    pub evidence: String,
+    /// The action's own version (its wording).
+    pub version: i32,
+    /// The plan's placement of it (its place and number).
+    pub placement_version: i32,
+    /// Owned by a subgroup: worded by it, stopped rather than retired here.
+    pub shared_by: Option<String>,
+}
+
+/// The plan now beside the snapshot kept at one of its reviews.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Comparison {
+    pub committee: CommitteeRef,
+    pub plan_slug: String,
+    pub plan_title: String,
+    pub reviewed_on: String,
+    pub note: String,
+    pub differences: Vec<crate::domain::compare::ActionDifference>,
+    pub unchanged: usize,
+    pub reviews: Vec<ReviewView>,
+}
+
+/// `/protocols/{slug}`: one protocol, its versions, each committee's decision on the current
+/// one and the actions that deliver it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProtocolPage {
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    pub owner: Option<SubgroupRef>,
+    /// The named person or role who keeps it up to date.
+    pub owner_name: String,
+    /// Newest first.
+    pub versions: Vec<ProtocolVersionView>,
+    /// For the current version, one per committee asked to ratify it.
+    pub ratifications: Vec<RatificationRow>,
+    pub actions: Vec<ProtocolActionView>,
+    /// The reader belongs to the owning subgroup.
+    pub can_add_version: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProtocolVersionView {
+    pub id: Uuid,
+    pub label: String,
+    pub document_url: Option<String>,
+    pub body: String,
+    pub review_due_on: Option<String>,
+    pub overdue: bool,
+    /// RFC 3339.
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RatificationRow {
+    pub version_id: Uuid,
+    pub committee: CommitteeRef,
+    pub state: String,
+    pub decided_on: Option<String>,
+    pub reason: Option<String>,
+    pub version: i32,
+    /// The reader is one of this committee's lead officers.
+    pub can_record: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProtocolActionView {
+    pub id: Uuid,
+    pub committee: CommitteeRef,
+    pub plan_slug: String,
+    pub reference: String,
+    pub description: String,
 }

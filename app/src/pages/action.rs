@@ -1,4 +1,5 @@
 use crate::api::actions::get_action;
+use crate::api::protocol_edits::LinkProtocol;
 use crate::api::shared::StopAdopting;
 use crate::components::error_page::loaded;
 use crate::components::forms::VersionField;
@@ -88,11 +89,39 @@ fn ActionBody(detail: ActionDetail) -> impl IntoView {
         .map(|s| view! { <li><a href=format!("/subgroups/{}", s.slug)>{s.name.clone()}</a></li> })
         .collect_view();
     let no_protocols = detail.protocols.is_empty();
+    let can_link = detail.can_link_protocols;
+    let action_id = row.id.to_string();
+    let linked: Vec<String> = detail.protocols.iter().map(|p| p.slug.clone()).collect();
     let protocols = detail
         .protocols
         .into_iter()
-        .map(|p| view! { <li><a href=format!("/protocols#{}", p.slug)>{p.title}</a></li> })
+        .map(|p| {
+            let unlink = can_link.then(|| view! {
+                <form method="post" action=LinkProtocol::PATH class="inline-form">
+                    <input type="hidden" name="action" value=action_id.clone()/>
+                    <input type="hidden" name="protocol" value=p.slug.clone()/>
+                    <input type="hidden" name="linked" value="false"/>
+                    <button type="submit" class="button button-small button-secondary" aria-label=format!("Unlink {}", p.title)>"Unlink"</button>
+                </form>
+            });
+            view! { <li><a href=format!("/protocols/{}", p.slug)>{p.title}</a> " " {unlink}</li> }
+        })
         .collect_view();
+    let link_form = {
+        let options: Vec<_> = detail.protocol_options.into_iter().filter(|p| !linked.contains(&p.slug)).collect();
+        (can_link && !options.is_empty()).then(|| {
+            let options = options.into_iter().map(|p| view! { <option value=p.slug>{p.title}</option> }).collect_view();
+            view! {
+                <form method="post" action=LinkProtocol::PATH class="inline-form link-protocol">
+                    <input type="hidden" name="action" value=row.id.to_string()/>
+                    <input type="hidden" name="linked" value="true"/>
+                    <label for="link-protocol">"Link a protocol it delivers"</label>
+                    <select id="link-protocol" name="protocol">{options}</select>
+                    <button type="submit" class="button button-small">"Link"</button>
+                </form>
+            }
+        })
+    };
 
     view! {
         <Title text=title/>
@@ -140,6 +169,7 @@ fn ActionBody(detail: ActionDetail) -> impl IntoView {
             <section aria-labelledby="protocols-heading">
                 <h2 id="protocols-heading">"Protocols this action delivers"</h2>
                 {if no_protocols { view! { <p class="muted">"None linked."</p> }.into_any() } else { view! { <ul class="plain-list">{protocols}</ul> }.into_any() }}
+                {link_form}
             </section>
             <section aria-labelledby="history-heading">
                 <h2 id="history-heading">"History"</h2>

@@ -54,6 +54,9 @@ fn MemberLinks(committee: String) -> impl IntoView {
                 "Your role on this committee: " {crate::domain::account::role_label(role.code())} " · "
                 <a href=format!("/committees/{committee}/members")>"Members"</a> " · "
                 <a href=format!("/committees/{committee}/audit")>"Audit log"</a>
+                {(role == crate::domain::account::CommitteeRole::LeadOfficer).then(|| view! {
+                    " · " <a href=format!("/committees/{committee}/plans/import")>"Import a plan from a file"</a>
+                })}
             </p>
         }
     })

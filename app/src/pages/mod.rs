@@ -10,6 +10,10 @@ pub mod members;
 pub mod my_work;
 pub mod overview;
 pub mod plan;
+pub mod plan_compare;
+pub mod plan_edit;
+pub mod plan_import;
+pub mod protocol;
 pub mod protocols;
 pub mod subgroup;
 

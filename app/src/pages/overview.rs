@@ -123,7 +123,7 @@ fn ProtocolItem(protocol: ProtocolSummary) -> impl IntoView {
     let due = protocol.review_due_on.as_deref().map(long_date);
     view! {
         <li>
-            <a href=format!("/protocols#{}", protocol.slug)>{protocol.title}</a>
+            <a href=format!("/protocols/{}", protocol.slug)>{protocol.title}</a>
             <span class="muted">
                 {protocol.current_version.map(|v| format!(" · version {v}"))}
                 {due.map(|d| format!(" · review due {d}"))}

@@ -60,7 +60,10 @@ fn PlanBody(plan: PlanView) -> impl IntoView {
             <StatusSummary counts filter_base=base.clone()/>
             <p class="plan-tools">
                 <a href=format!("{base}/export.csv") download="" rel="external">"Download as CSV"</a>
+                " · "
+                <a href=format!("{base}/export.xlsx") download="" rel="external">"Download as Excel (XLSX)"</a>
             </p>
+            <PlanLinks base=base.clone() can_edit=plan.can_edit reviews=plan.reviews.clone()/>
         </header>
         <Filters
             action=base.clone()
@@ -150,6 +153,21 @@ fn Filters(
                 </div>
             </form>
         </section>
+    }
+}
+
+/// Lead officers' way to shape the plan, and everyone's way to see what changed since a review.
+#[component]
+fn PlanLinks(base: String, can_edit: bool, reviews: Vec<crate::domain::views::ReviewView>) -> impl IntoView {
+    let compare = reviews.first().map(|r| {
+        let href = format!("{base}/compare/{}", r.id);
+        view! { <a href=href>{format!("What changed since the review of {}", month_year(&r.reviewed_on))}</a> }
+    });
+    view! {
+        <p class="plan-tools plan-links">
+            {compare}
+            {can_edit.then(|| view! { <a class="button button-small" href=format!("{base}/edit")>"Edit plan"</a> })}
+        </p>
     }
 }
 

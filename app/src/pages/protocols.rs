@@ -24,6 +24,8 @@ fn RegisterBody(register: ProtocolRegister) -> impl IntoView {
         .map(|c| view! { <th scope="col" role="columnheader">{c.short_name.clone()}</th> })
         .collect_view();
     let names: Vec<String> = register.committees.iter().map(|c| c.short_name.clone()).collect();
+    let overdue = register.protocols.iter().filter(|p| p.review_overdue).count();
+    let pending = register.protocols.iter().flat_map(|p| &p.ratifications).filter(|r| r.state == "pending").count();
     let rows = register
         .protocols
         .into_iter()
@@ -33,6 +35,12 @@ fn RegisterBody(register: ProtocolRegister) -> impl IntoView {
         <Breadcrumbs items=vec![(register.region_name.clone(), Some("/".into())), ("Shared protocols".into(), None)]/>
         <h1>"Shared protocols"</h1>
         <p class="lead">"Protocols and guidance shared across " {register.region_name} ", with each committee's ratification of the current version."</p>
+        {(overdue + pending > 0).then(|| view! {
+            <ul class="work-flags" data-testid="register-flags">
+                {(overdue > 0).then(|| view! { <li class="work-flag work-flag-red">{format!("Reviews overdue: {overdue}")}</li> })}
+                {(pending > 0).then(|| view! { <li class="work-flag work-flag-amber">{format!("Ratifications pending: {pending}")}</li> })}
+            </ul>
+        })}
         <table class="register-table" role="table">
             <thead role="rowgroup">
                 <tr role="row">
@@ -58,10 +66,8 @@ fn ProtocolRow(protocol: ProtocolEntry, committee_names: Vec<String>) -> impl In
     view! {
         <tr id=protocol.slug.clone() role="row">
             <th scope="row" data-label="Protocol" role="rowheader">
-                {match protocol.document_url {
-                    Some(url) => view! { <a href=url rel="external">{protocol.title.clone()}</a> }.into_any(),
-                    None => view! { <span>{protocol.title.clone()}</span> }.into_any(),
-                }}
+                <a href=format!("/protocols/{}", protocol.slug)>{protocol.title.clone()}</a>
+                {protocol.document_url.map(|url| view! { <a class="muted block" href=url rel="external">"Document"</a> })}
                 {protocol.owner.map(|o| view! { <span class="muted block">"Owner: " <a href=format!("/subgroups/{}", o.slug)>{o.name}</a></span> })}
                 {(!protocol.summary.is_empty()).then(|| view! { <span class="muted block">{protocol.summary.clone()}</span> })}
             </th>

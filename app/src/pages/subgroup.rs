@@ -1,3 +1,4 @@
+use crate::api::protocol_edits::CreateProtocol;
 use crate::api::shared::{AdoptAction, CreateSharedAction};
 use crate::api::subgroups::get_subgroup;
 use crate::components::error_page::loaded;
@@ -45,7 +46,7 @@ fn SubgroupBody(data: SubgroupData) -> impl IntoView {
     let protocols = data
         .protocols
         .into_iter()
-        .map(|p| view! { <li><a href=format!("/protocols#{}", p.slug)>{p.title}</a></li> })
+        .map(|p| view! { <li><a href=format!("/protocols/{}", p.slug)>{p.title}</a></li> })
         .collect_view();
     view! {
         <Title text=data.name.clone()/>
@@ -65,7 +66,30 @@ fn SubgroupBody(data: SubgroupData) -> impl IntoView {
         <section aria-labelledby="protocols-heading">
             <h2 id="protocols-heading">"Protocols"</h2>
             <ul class="plain-list">{protocols}</ul>
+            {data.can_update.then(|| view! { <NewProtocol subgroup=data.slug.clone()/> })}
         </section>
+    }
+}
+
+/// A member's form for a new protocol kept by this subgroup.
+#[component]
+fn NewProtocol(subgroup: String) -> impl IntoView {
+    const FORM: &str = CreateProtocol::PATH;
+    view! {
+        <details class="card new-shared-action" open=crate::components::session::flash().is_some_and(|f| f.form.as_deref() == Some(FORM))>
+            <summary>"Add a protocol"</summary>
+            <form method="post" action=FORM class="stack">
+                <input type="hidden" name="subgroup" value=subgroup/>
+                <Field form=FORM name="title" label="Title"/>
+                <TextArea form=FORM name="summary" label="Summary" rows=2/>
+                <Field form=FORM name="owner_name" label="Owner" hint="The person or role who keeps it up to date." required=false/>
+                <Field form=FORM name="label" label="Version" hint="e.g. \"Version 1\" or \"2026\""/>
+                <Field form=FORM name="document_url" label="Link to the document" kind="url" required=false/>
+                <TextArea form=FORM name="body" label="Or its text" rows=4/>
+                <Field form=FORM name="review_due_on" label="Review due" kind="date" required=false/>
+                <button type="submit" class="button">"Add protocol and ask committees to ratify it"</button>
+            </form>
+        </details>
     }
 }
 

@@ -175,7 +175,8 @@ impl TestApp {
             location,
             cache_control,
             set_cookie,
-            body: String::from_utf8(bytes.to_vec()).expect("UTF-8 body"),
+            // Lossy: a workbook download is binary (read it with `get_raw`).
+            body: String::from_utf8_lossy(&bytes).into_owned(),
         }
     }
 }
@@ -293,4 +294,117 @@ pub async fn database_digest(pool: &PgPool) -> String {
         digest.push_str(&format!("{table}:{d};"));
     }
     digest
+}
+
+/// The form field that carries a plan upload's file.
+pub const UPLOAD_FILE_FIELD: &str = "file";
+
+/// The upload staged for Clackmannanshire's lead officer by [`stage_matrix_upload`]: one clean
+/// action, ready to import.
+pub const MATRIX_UPLOAD: &str = "5e1ec7ed-0000-4000-8000-000000000001";
+
+/// Stages [`MATRIX_UPLOAD`] as clacks.lead@example.org would have uploaded it, behind the
+/// app's back (as the owner role), so the permission matrix has an upload to preview and import.
+pub async fn stage_matrix_upload(pool: &PgPool) {
+    let rows = serde_json::json!([{
+        "row": 2, "priority": "Leadership", "outcome_number": "1", "outcome": "", "objective_number": "1.1",
+        "objective": "Members know their role", "action": "Matrix imported action", "lead": "Lead Officer",
+        "timescale": "", "evidence": "", "progress": "", "status": ""
+    }]);
+    sqlx::query(
+        "insert into plan_imports (id, committee_id, person_id, file_name, format, rows, problems, action_count)
+         select $1::uuid, c.id, p.id, 'matrix.csv', 'csv', $2, '[]'::jsonb, 1
+           from committees c, people p where c.slug = 'clackmannanshire' and p.email = 'clacks.lead@example.org'",
+    )
+    .bind(MATRIX_UPLOAD)
+    .bind(rows)
+    .execute(pool)
+    .await
+    .unwrap();
+}
+
+/// A raw response, for bodies that are not text (workbooks).
+pub struct RawResponse {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub bytes: Vec<u8>,
+}
+
+impl TestApp {
+    /// A plan upload as a script sends it: multipart/form-data, the field named
+    /// [`UPLOAD_FILE_FIELD`] as the file `plan.csv`, every other field as text.
+    pub async fn post_upload(&self, path: &str, fields: &[(&str, &str)], cookie: Option<&str>) -> TestResponse {
+        let parts: Vec<(&str, Option<&str>, &[u8])> =
+            fields.iter().map(|(k, v)| (*k, (*k == UPLOAD_FILE_FIELD).then_some("plan.csv"), v.as_bytes())).collect();
+        self.send(multipart_request(path, &parts, cookie, None)).await
+    }
+
+    /// A file form posted by a browser without JavaScript from page `referer`: `file` is
+    /// (file name, bytes), sent in the field [`UPLOAD_FILE_FIELD`].
+    pub async fn post_file_form(
+        &self,
+        path: &str,
+        file: (&str, &[u8]),
+        cookie: Option<&str>,
+        referer: &str,
+    ) -> TestResponse {
+        let parts = [(UPLOAD_FILE_FIELD, Some(file.0), file.1)];
+        self.send(multipart_request(path, &parts, cookie, Some(referer))).await
+    }
+
+    /// A GET whose answer is kept as bytes.
+    pub async fn get_raw(&self, path: &str, cookie: Option<&str>) -> RawResponse {
+        let mut builder = Request::get(path).header(header::HOST, HOST);
+        if let Some(cookie) = cookie {
+            builder = builder.header(header::COOKIE, cookie);
+        }
+        let response =
+            self.router.clone().oneshot(builder.body(Body::empty()).expect("request")).await.expect("router answers");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await.expect("body").to_bytes().to_vec();
+        RawResponse { status, headers, bytes }
+    }
+}
+
+/// A multipart/form-data post of `parts` (name, file name if a file, content). With a
+/// `referer` it is a browser's plain form post (Accept: text/html), otherwise a script's.
+fn multipart_request(
+    path: &str,
+    parts: &[(&str, Option<&str>, &[u8])],
+    cookie: Option<&str>,
+    referer: Option<&str>,
+) -> Request<Body> {
+    const BOUNDARY: &str = "----forth-valley-test-boundary-7MA4YWxkTrZu0gW";
+    let mut body = Vec::new();
+    for (name, file_name, content) in parts {
+        body.extend_from_slice(format!("--{BOUNDARY}\r\n").as_bytes());
+        match file_name {
+            Some(file_name) => body.extend_from_slice(
+                format!(
+                    "Content-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                )
+                .as_bytes(),
+            ),
+            None => body.extend_from_slice(format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes()),
+        }
+        body.extend_from_slice(content);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+    let mut builder = Request::post(path)
+        .header(header::HOST, HOST)
+        .header(header::ORIGIN, ORIGIN)
+        .header(header::CONTENT_LENGTH, body.len())
+        .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={BOUNDARY}"));
+    builder = match referer {
+        Some(referer) => builder
+            .header(header::ACCEPT, "text/html,application/xhtml+xml")
+            .header(header::REFERER, format!("{ORIGIN}{referer}")),
+        None => builder.header(header::ACCEPT, "application/json"),
+    };
+    if let Some(cookie) = cookie {
+        builder = builder.header(header::COOKIE, cookie);
+    }
+    builder.body(Body::from(body)).expect("request")
 }

@@ -25,6 +25,7 @@ pub async fn action_detail(
                   pa.position, pa.local_note, pa.version as placement_version,
                   (a.owner_subgroup_id is not null
                    and pa.committee_id = any ((select app.committees('lead_officer'))::uuid[])) as "can_stop_adopting!",
+                  a.id = any ((select app.editable_actions())::uuid[]) as "can_shape!",
                   a.id, a.description, a.lead, a.timescale, a.revised_timescale, a.evidence, a.progress,
                   a.status::text as status, a.version, a.id = any ((select app.updatable_actions())::uuid[]) as "can_update!",
                   os.slug as "owner_slug?", os.name as "owner_name?", os.short_name as "owner_short_name?",
@@ -100,6 +101,17 @@ pub async fn action_detail(
             local_note: r.local_note,
             can_update: r.can_update,
         },
+        protocol_options: if r.can_shape {
+            sqlx::query!(r#"select slug, title from protocols order by title"#)
+                .fetch_all(&mut *db)
+                .await?
+                .into_iter()
+                .map(|p| ProtocolRef { slug: p.slug, title: p.title })
+                .collect()
+        } else {
+            Vec::new()
+        },
+        can_link_protocols: r.can_shape,
         version: r.version,
         placement_version: r.placement_version,
         can_stop_adopting: r.can_stop_adopting,
@@ -112,7 +124,9 @@ pub async fn action_detail(
 async fn history(db: &mut PgConnection, action_id: Uuid) -> Result<Vec<StatusUpdateView>, AppError> {
     let rows = sqlx::query!(
         r#"select su.created_at, pe.display_name as "by?", su.from_status::text as from_status,
-                  su.to_status::text as to_status, su.to_progress, su.to_evidence, su.revised_timescale, su.reason, su.note
+                  su.to_status::text as to_status, su.to_progress,
+                  case when su.to_evidence <> su.from_evidence then su.to_evidence else '' end as "to_evidence!",
+                  su.revised_timescale, su.reason, su.note
              from status_updates su
              left join people pe on pe.id = su.person_id
             where su.action_id = $1

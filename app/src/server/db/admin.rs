@@ -100,6 +100,9 @@ pub async fn add_plan_review(
     )
     .fetch_one(&mut *db)
     .await?;
+    let snapshot = serde_json::to_value(crate::server::db::reviews::snapshot(db, plan.0).await?)
+        .map_err(|_| AppError::Internal)?;
+    sqlx::query!("update plan_reviews set snapshot = $2 where id = $1", id, snapshot).execute(&mut *db).await?;
     audit_insert(db, Some(plan.1), None, "plan_review", id, format!("Recorded review of plan {plan_slug}: {note}"))
         .await?;
     notify_plan_changed(db, committee_slug).await

@@ -9,9 +9,14 @@ pub mod members;
 pub mod my_work;
 pub mod overview;
 pub mod people;
+pub mod plan_actions;
+pub mod plan_imports;
 pub mod plans;
+pub mod protocol_edits;
 pub mod protocols;
+pub mod reviews;
 pub mod shared;
+pub mod structure;
 pub mod subgroups;
 pub mod updates;
 

@@ -84,13 +84,13 @@ pub async fn load_readable_plan(
 /// The whole plan, priorities → outcomes → objectives → actions, in three queries.
 pub async fn load_plan(db: &mut sqlx::PgConnection, header: PlanHeader) -> Result<PlanView, AppError> {
     let reviews = sqlx::query!(
-        r#"select reviewed_on, note from plan_reviews where plan_id = $1 order by reviewed_on desc, created_at desc"#,
+        r#"select id, reviewed_on, note from plan_reviews where plan_id = $1 order by reviewed_on desc, created_at desc"#,
         header.id
     )
     .fetch_all(&mut *db)
     .await?
     .into_iter()
-    .map(|r| ReviewView { reviewed_on: r.reviewed_on.to_string(), note: r.note })
+    .map(|r| ReviewView { id: r.id, reviewed_on: r.reviewed_on.to_string(), note: r.note })
     .collect();
 
     let structure = sqlx::query!(
@@ -205,6 +205,7 @@ pub async fn load_plan(db: &mut sqlx::PgConnection, header: PlanHeader) -> Resul
         title: header.title,
         state: header.state,
         is_sample: header.is_sample,
+        can_edit: false,
         reviews,
         priorities,
         subgroups,

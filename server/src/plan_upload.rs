@@ -1,0 +1,199 @@
+//! Reading an uploaded plan file, CSV or Excel, into what the preview shows: every row as read
+//! and every problem, found by the one validation every plan file goes through
+//! (`parse_plan_csv`). A workbook is first turned into CSV text, so the rules are the same.
+
+use crate::plan_xlsx;
+use app::domain::plan_csv::{parse_plan_csv, CsvProblem, COLUMNS};
+use app::domain::views::{ImportProblem, ImportRow};
+
+/// Largest file accepted. The server takes request bodies of up to 2 MB; this leaves room for
+/// the rest of the form around the file.
+pub const MAX_FILE_BYTES: usize = 1536 * 1024;
+/// The same ceiling `parse_plan_csv` applies.
+const MAX_ROWS: usize = 5_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileFormat {
+    Csv,
+    Xlsx,
+}
+
+impl FileFormat {
+    pub fn code(self) -> &'static str {
+        match self {
+            FileFormat::Csv => "csv",
+            FileFormat::Xlsx => "xlsx",
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct ReadFile {
+    pub format: FileFormat,
+    pub rows: Vec<ImportRow>,
+    /// In row order; empty means the file can be imported as it is.
+    pub problems: Vec<ImportProblem>,
+    pub action_count: usize,
+}
+
+/// Reads `bytes` (named `file_name` by the browser). `Err` with the reason when there is
+/// nothing to preview: not a CSV file or workbook, no header, no rows.
+pub fn read_file(file_name: &str, bytes: &[u8]) -> Result<ReadFile, String> {
+    let format = detect(file_name, bytes)?;
+    let (csv, mut problems) = match format {
+        FileFormat::Csv => (bytes.to_vec(), Vec::new()),
+        FileFormat::Xlsx => plan_xlsx::sheet_as_csv(bytes)?,
+    };
+    let action_count = match parse_plan_csv(&csv) {
+        Ok(plan) => plan.action_count(),
+        Err(found) => {
+            problems.extend(found);
+            0
+        }
+    };
+    let rows = rows_as_read(&csv);
+    if rows.is_empty() {
+        // The first few reasons: with no rows, they are about the file as a whole.
+        let mut reasons: Vec<String> = problems.iter().take(5).map(ToString::to_string).collect();
+        if problems.len() > reasons.len() {
+            reasons.push(format!("and {} more", problems.len() - reasons.len()));
+        }
+        return Err(if reasons.is_empty() {
+            "The file holds no actions.".to_owned()
+        } else {
+            format!("Nothing could be read from this file: {}.", reasons.join("; "))
+        });
+    }
+    // Stable, so problems of one row keep the order the checks found them in.
+    problems.sort_by_key(|p| p.row);
+    Ok(ReadFile { format, rows, problems: problems.into_iter().map(problem_view).collect(), action_count })
+}
+
+/// By content first (a workbook is a zip archive), then by name for what it cannot be.
+fn detect(file_name: &str, bytes: &[u8]) -> Result<FileFormat, String> {
+    let name = file_name.to_ascii_lowercase();
+    if bytes.starts_with(b"PK\x03\x04") {
+        return Ok(FileFormat::Xlsx);
+    }
+    // The older binary Excel format (an OLE compound file).
+    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) || name.ends_with(".xls") {
+        return Err("This is an older Excel file (.xls). Save it as \"Excel Workbook (.xlsx)\" or as \"CSV UTF-8\" \
+                    and upload that."
+            .into());
+    }
+    if name.ends_with(".xlsx") {
+        return Err("The file is named .xlsx but is not an Excel workbook. Save it again from your spreadsheet \
+                    as \"Excel Workbook (.xlsx)\" and upload that."
+            .into());
+    }
+    Ok(FileFormat::Csv)
+}
+
+/// The rows as `parse_plan_csv` numbers them (the header is row 1; blank rows are skipped but
+/// keep their numbers), cells trimmed, for the preview. Nothing when the header is not the
+/// format's: the columns would mean nothing.
+fn rows_as_read(csv: &[u8]) -> Vec<ImportRow> {
+    let Ok(text) = std::str::from_utf8(csv) else { return Vec::new() };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+    let mut rows = Vec::new();
+    for (index, record) in reader.records().enumerate() {
+        let Ok(record) = record else { break };
+        if index == 0 {
+            if !record.iter().map(str::trim).eq(COLUMNS) {
+                return Vec::new();
+            }
+            continue;
+        }
+        if record.iter().all(|cell| cell.trim().is_empty()) {
+            continue;
+        }
+        if rows.len() == MAX_ROWS {
+            break;
+        }
+        let cell = |i: usize| record.get(i).map(str::trim).unwrap_or_default().to_owned();
+        rows.push(ImportRow {
+            row: u32::try_from(index + 1).unwrap_or(u32::MAX),
+            priority: cell(0),
+            outcome_number: cell(1),
+            outcome: cell(2),
+            objective_number: cell(3),
+            objective: cell(4),
+            action: cell(5),
+            lead: cell(6),
+            timescale: cell(7),
+            evidence: cell(8),
+            progress: cell(9),
+            status: cell(10),
+        });
+    }
+    rows
+}
+
+fn problem_view(p: CsvProblem) -> ImportProblem {
+    ImportProblem {
+        row: u32::try_from(p.row).unwrap_or(u32::MAX),
+        column: p.column.map(str::to_owned),
+        message: p.message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEADER: &str =
+        "priority,outcome_number,outcome,objective_number,objective,action,lead,timescale,evidence,progress,status\n";
+
+    #[test]
+    fn a_good_csv_file_reads_every_row_with_no_problems() {
+        // A spreadsheet saves a blank row as a row of empty cells.
+        let csv = format!("{HEADER}P,1,,1.1,Obj,First,Lead,,,,\n,,,,,,,,,,\nP,1,,1.1,Obj,Second,Lead,,,,G\n");
+        let read = read_file("plan.csv", csv.as_bytes()).unwrap();
+        assert_eq!(read.format, FileFormat::Csv);
+        assert!(read.problems.is_empty());
+        assert_eq!(read.action_count, 2);
+        assert_eq!(read.rows.iter().map(|r| r.row).collect::<Vec<_>>(), vec![2, 4], "blank rows keep their numbers");
+        assert_eq!(read.rows[1].status, "G");
+    }
+
+    #[test]
+    fn every_row_is_kept_with_every_problem_for_the_preview() {
+        let csv = format!("{HEADER}P,1,,1.1,Obj,Good,Lead,,,,\nP,1,,2.1,Obj,Wrong outcome,Lead,,,,Purple\n");
+        let read = read_file("plan.csv", csv.as_bytes()).unwrap();
+        assert_eq!(read.rows.len(), 2);
+        assert_eq!(read.action_count, 0);
+        let problems: Vec<String> = read.problems.iter().map(ToString::to_string).collect();
+        assert!(problems.iter().all(|p| p.starts_with("row 3, column ")), "{problems:?}");
+        assert!(problems.iter().any(|p| p.starts_with("row 3, column status:")), "{problems:?}");
+    }
+
+    #[test]
+    fn files_with_nothing_to_preview_are_refused_with_the_reason() {
+        let err = read_file("plan.csv", b"a,b,c\n1,2,3\n").unwrap_err();
+        assert!(err.contains("row 1: the header must be exactly"), "{err}");
+        assert!(read_file("plan.csv", HEADER.as_bytes()).unwrap_err().contains("header but no actions"));
+        assert!(read_file("plan.csv", b"\xff\xfe\x00").unwrap_err().contains("not UTF-8"));
+        assert!(read_file("plan.xls", b"\xD0\xCF\x11\xE0rest").unwrap_err().contains("older Excel file"));
+        assert!(read_file("plan.xlsx", b"priority").unwrap_err().contains("not an Excel workbook"));
+    }
+
+    #[test]
+    fn a_workbook_goes_through_the_same_checks() {
+        let rows = vec![app::domain::plan_csv::PlanCsvRow {
+            priority: "P".into(),
+            outcome_number: "1".into(),
+            objective_number: "2.1".into(),
+            objective: "Obj".into(),
+            action: "Under the wrong outcome".into(),
+            ..Default::default()
+        }];
+        let bytes = plan_xlsx::write_xlsx(&rows).unwrap();
+        let read = read_file("anything.bin", &bytes).unwrap();
+        assert_eq!(read.format, FileFormat::Xlsx);
+        assert_eq!(read.rows[0].row, 2);
+        let problems: Vec<String> = read.problems.iter().map(ToString::to_string).collect();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].starts_with("row 2, column objective_number: objective 2.1 does not belong to outcome 1"));
+    }
+}

@@ -1,0 +1,262 @@
+//! The plan format as an Excel workbook: the same eleven columns under the same header row as
+//! the CSV (`app::domain::plan_csv`), one row per action, on the first sheet.
+//!
+//! Reading turns the sheet into CSV text, cell for cell and row for row, so a workbook meets
+//! exactly the rules a CSV file does and its problems name the rows Excel shows.
+
+use app::domain::plan_csv::{CsvProblem, PlanCsvRow, COLUMNS};
+use calamine::{DataRef, Reader, Xlsx};
+use rust_xlsxwriter::{Format, FormatAlign, Workbook, XlsxError};
+use std::io::Cursor;
+
+pub const CONTENT_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// Rows read from a sheet at most: a plan holds at most 5,000 actions, and this leaves room
+/// for blank rows between them without reading a runaway sheet to its end.
+const MAX_SHEET_ROWS: u32 = 10_000;
+/// Cells beyond this column are read as if they were in it (they are an error either way).
+const MAX_SHEET_COLUMNS: usize = 64;
+/// What the workbook's parts may unpack to, altogether. A 1.5 MB plan unpacks to a few MB;
+/// the limit stops a small file that would unpack to gigabytes before any of it is read.
+const MAX_UNPACKED_BYTES: u128 = 64 * 1024 * 1024;
+
+/// Column widths in characters, in `COLUMNS` order: text columns wide, numbers narrow.
+const WIDTHS: [f64; 11] = [32.0, 10.0, 32.0, 10.0, 40.0, 60.0, 24.0, 16.0, 40.0, 40.0, 8.0];
+
+/// The rows as a workbook: one sheet, "Plan", with the header in bold, frozen above the rows
+/// and filterable. Every cell is text, so "1.10" stays "1.10" and nothing is read as a formula.
+pub fn write_xlsx(rows: &[PlanCsvRow]) -> Result<Vec<u8>, XlsxError> {
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.set_name("Plan")?;
+    let header = Format::new().set_bold().set_align(FormatAlign::Top);
+    let cell = Format::new().set_text_wrap().set_align(FormatAlign::Top);
+    for (column, (name, width)) in COLUMNS.iter().zip(WIDTHS).enumerate() {
+        let column = column as u16;
+        sheet.write_string_with_format(0, column, *name, &header)?;
+        sheet.set_column_width(column, width)?;
+    }
+    for (index, row) in rows.iter().enumerate() {
+        let at = u32::try_from(index + 1).map_err(|_| XlsxError::RowColumnLimitError)?;
+        for (column, text) in cells(row).into_iter().enumerate() {
+            if !text.is_empty() {
+                sheet.write_string_with_format(at, column as u16, text, &cell)?;
+            }
+        }
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    let last_row = u32::try_from(rows.len()).unwrap_or(u32::MAX);
+    sheet.autofilter(0, 0, last_row, (COLUMNS.len() - 1) as u16)?;
+    workbook.save_to_buffer()
+}
+
+fn cells(row: &PlanCsvRow) -> [&str; 11] {
+    [
+        &row.priority,
+        &row.outcome_number,
+        &row.outcome,
+        &row.objective_number,
+        &row.objective,
+        &row.action,
+        &row.lead,
+        &row.timescale,
+        &row.evidence,
+        &row.progress,
+        &row.status,
+    ]
+}
+
+/// The first sheet of a workbook as CSV text, plus problems only a workbook can have (cells
+/// holding a spreadsheet error). `Err` when the bytes are not a workbook this can read.
+pub fn sheet_as_csv(bytes: &[u8]) -> Result<(Vec<u8>, Vec<CsvProblem>), String> {
+    const UNREADABLE: &str = "The file could not be read as an Excel workbook (.xlsx). Save it from your \
+                              spreadsheet as \"Excel Workbook (.xlsx)\" or as \"CSV UTF-8\" and upload that.";
+    if unpacked_size(bytes).ok_or_else(|| UNREADABLE.to_owned())? > MAX_UNPACKED_BYTES {
+        return Err("The workbook unpacks to more than 64 MB, far more than a plan needs. Save just the plan's sheet \
+                    as CSV and upload that."
+            .into());
+    }
+    let mut workbook = Xlsx::new(Cursor::new(bytes)).map_err(|_| UNREADABLE.to_owned())?;
+    let sheet = workbook.sheet_names().into_iter().next().ok_or("The workbook has no sheets.")?;
+    let mut reader = workbook.worksheet_cells_reader(&sheet).map_err(|_| UNREADABLE.to_owned())?;
+
+    // Absolute positions, so row numbers match the ones Excel shows (the header is row 1).
+    let mut grid: Vec<Vec<String>> = Vec::new();
+    let mut problems = Vec::new();
+    while let Some(cell) = reader.next_cell().map_err(|_| UNREADABLE.to_owned())? {
+        let (row, column) = cell.get_position();
+        let text = match cell_text(cell.get_value()) {
+            Ok(text) => text,
+            Err(code) => {
+                problems.push(CsvProblem {
+                    row: row as usize + 1,
+                    column: COLUMNS.get(column as usize).copied(),
+                    message: format!("holds the spreadsheet error {code}: correct it, or type the value in"),
+                });
+                code
+            }
+        };
+        if text.trim().is_empty() {
+            continue; // Formatted but empty cells say nothing.
+        }
+        if row >= MAX_SHEET_ROWS {
+            problems.push(CsvProblem {
+                row: 0,
+                column: None,
+                message: format!(
+                    "the first sheet goes on past row {MAX_SHEET_ROWS}; a plan holds at most 5000 actions"
+                ),
+            });
+            break;
+        }
+        let (row, column) = (row as usize, (column as usize).min(MAX_SHEET_COLUMNS - 1));
+        if grid.len() <= row {
+            grid.resize(row + 1, Vec::new());
+        }
+        let cells = &mut grid[row];
+        if cells.len() <= column {
+            cells.resize(column + 1, String::new());
+        }
+        cells[column] = text;
+    }
+
+    let mut writer = csv::WriterBuilder::new().from_writer(Vec::new());
+    for mut cells in grid {
+        // Every row gets the header's columns, so an empty cell at the end of a row is just
+        // empty, as it is in a CSV file written by a spreadsheet.
+        if cells.len() < COLUMNS.len() {
+            cells.resize(COLUMNS.len(), String::new());
+        }
+        writer.write_record(&cells).map_err(|_| UNREADABLE.to_owned())?;
+    }
+    let csv = writer.into_inner().map_err(|_| UNREADABLE.to_owned())?;
+    Ok((csv, problems))
+}
+
+/// What the archive's parts unpack to, from its central directory (the zip reader refuses to
+/// unpack a part beyond its recorded size, so this is a true bound). `None` if unreadable.
+fn unpacked_size(bytes: &[u8]) -> Option<u128> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
+    let mut total = 0u128;
+    for index in 0..archive.len() {
+        total = total.checked_add(u128::from(archive.by_index_raw(index).ok()?.size()))?;
+    }
+    Some(total)
+}
+
+/// A cell as the text a CSV file would hold, or `Err` with the spreadsheet error it shows.
+fn cell_text(value: &DataRef<'_>) -> Result<String, String> {
+    Ok(match value {
+        DataRef::String(s) => s.clone(),
+        DataRef::SharedString(s) => (*s).to_owned(),
+        DataRef::Int(n) => n.to_string(),
+        DataRef::Float(n) => number_text(*n),
+        DataRef::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_owned(),
+        DataRef::DateTime(d) if d.is_datetime() => {
+            let (y, m, day, h, min, s, _) = d.to_ymd_hms_milli();
+            if (h, min, s) == (0, 0, 0) {
+                format!("{y:04}-{m:02}-{day:02}")
+            } else {
+                format!("{y:04}-{m:02}-{day:02} {h:02}:{min:02}")
+            }
+        }
+        DataRef::DateTime(d) => number_text(d.as_f64()),
+        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.clone(),
+        DataRef::Error(e) => return Err(e.to_string()),
+        DataRef::Empty => String::new(),
+    })
+}
+
+/// A number as a person typed it: whole numbers without a decimal point ("2", not "2.0"),
+/// others in the shortest form that reads back the same (1.1 stays "1.1").
+fn number_text(n: f64) -> String {
+    if n.is_finite() && n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use app::domain::plan_csv::{parse_plan_csv, write_csv};
+
+    fn row(objective: &str, action: &str, status: &str) -> PlanCsvRow {
+        PlanCsvRow {
+            priority: "Leadership".into(),
+            outcome_number: "1".into(),
+            outcome: "".into(),
+            objective_number: objective.into(),
+            objective: "Members know their role".into(),
+            action: action.into(),
+            lead: "Chair, Lead Officer".into(),
+            status: status.into(),
+            ..PlanCsvRow::default()
+        }
+    }
+
+    #[test]
+    fn numbers_read_as_they_were_typed() {
+        assert_eq!(number_text(2.0), "2");
+        assert_eq!(number_text(1.1), "1.1");
+        assert_eq!(number_text(12.25), "12.25");
+        assert_eq!(number_text(-3.0), "-3");
+        assert_eq!(number_text(f64::NAN), "NaN");
+    }
+
+    #[test]
+    fn a_written_workbook_reads_back_as_the_same_csv() {
+        let rows = vec![
+            row("1.1", "Induction, with \"quotes\"\nand a second line", ""),
+            row("1.1", "=1+1 stays text", "P"),
+            row("1.10", "Objective ten keeps its zero", "G"),
+        ];
+        let bytes = write_xlsx(&rows).unwrap();
+        let (csv, problems) = sheet_as_csv(&bytes).unwrap();
+        assert!(problems.is_empty(), "{problems:?}");
+        let plan = parse_plan_csv(&csv).unwrap();
+        assert_eq!(write_csv(&plan.rows()), write_csv(&rows));
+    }
+
+    #[test]
+    fn numbers_dates_and_errors_in_cells_become_text_or_problems() {
+        let mut workbook = Workbook::new();
+        let sheet = workbook.add_worksheet();
+        for (column, name) in COLUMNS.iter().enumerate() {
+            sheet.write_string(0, column as u16, *name).unwrap();
+        }
+        // Row 2: numbers typed as numbers, a date for the timescale.
+        sheet.write_string(1, 0, "Leadership").unwrap();
+        sheet.write_number(1, 1, 1.0).unwrap();
+        sheet.write_number(1, 3, 1.2).unwrap();
+        sheet.write_string(1, 4, "Objective").unwrap();
+        sheet.write_string(1, 5, "Action").unwrap();
+        let date = rust_xlsxwriter::ExcelDateTime::from_ymd(2024, 3, 1).unwrap();
+        let date_format = Format::new().set_num_format("mmm-yy");
+        sheet.write_datetime_with_format(1, 7, &date, &date_format).unwrap();
+        // Row 4 (after a blank row): a formula whose cached result is an error.
+        sheet.write_string(3, 0, "Leadership").unwrap();
+        sheet.write_formula(3, 5, rust_xlsxwriter::Formula::new("=1/0").set_result("#DIV/0!")).unwrap();
+        let bytes = workbook.save_to_buffer().unwrap();
+
+        let (csv, problems) = sheet_as_csv(&bytes).unwrap();
+        let text = String::from_utf8(csv).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], COLUMNS.join(","));
+        assert_eq!(lines[1], "Leadership,1,,1.2,Objective,Action,,2024-03-01,,,");
+        assert_eq!(lines[2], ",,,,,,,,,,", "a blank row keeps the numbering");
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(
+            problems[0].to_string(),
+            "row 4, column action: holds the spreadsheet error #DIV/0!: correct it, or type the value in"
+        );
+    }
+
+    #[test]
+    fn what_is_not_a_workbook_is_refused_with_advice() {
+        let err = sheet_as_csv(b"PK\x03\x04 not really a zip").unwrap_err();
+        assert!(err.contains("Excel Workbook (.xlsx)"), "{err}");
+        assert!(sheet_as_csv(b"priority,outcome_number").is_err());
+    }
+}
