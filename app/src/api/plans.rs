@@ -7,14 +7,14 @@ use leptos::prelude::*;
 pub async fn get_plan(committee: String, plan: String) -> Result<PlanView, AppError> {
     use crate::server::{auth::viewer::Access, db::plans, request};
     let (viewer, mut tx) = request::begin().await?;
-    let mut view = plans::load_readable_plan(&mut tx, &Access::of(viewer.as_ref()), &committee, &plan)
+    let header = plans::find_plan(&mut *tx, &Access::of(viewer.as_ref()), &committee, &plan)
         .await?
         .ok_or_else(|| AppError::not_found(format!("a published plan {plan} for the committee \"{committee}\"")))?;
-    if let Some(viewer) = &viewer {
-        let committee_id = crate::server::db::members::committee_by_slug(&mut tx, &committee).await?.map(|c| c.id);
-        view.can_edit = view.state != "archived"
-            && committee_id.is_some_and(|id| viewer.has_role(id, crate::domain::account::CommitteeRole::LeadOfficer));
-    }
+    let can_edit = header.state != "archived"
+        && viewer
+            .as_ref()
+            .is_some_and(|v| v.has_role(header.committee_id, crate::domain::account::CommitteeRole::LeadOfficer));
+    let view = PlanView { can_edit, ..plans::load_plan(&mut tx, header).await? };
     tx.commit().await?;
     Ok(view)
 }

@@ -256,10 +256,10 @@ pub async fn record_review(committee: String, plan: String, reviewed_on: String,
 #[server(endpoint = "plan_editor")]
 pub async fn get_plan_editor(committee: String, plan: String) -> Result<crate::domain::views::PlanEditor, AppError> {
     use crate::domain::views::PlanEditor;
-    use crate::server::db::structure;
+    use crate::server::db::{reviews, structure};
     let (mut tx, header, plan) = guard::lead_plan(&committee, &plan).await?;
     let priorities = structure::editor(&mut tx, &plan).await?;
-    let reviews = structure::reviews(&mut tx, plan.id).await?;
+    let reviews = reviews::list(&mut tx, plan.id).await?;
     tx.commit().await?;
     Ok(PlanEditor {
         committee: header.committee,
@@ -280,7 +280,7 @@ pub async fn compare_plan(
 ) -> Result<crate::domain::views::Comparison, AppError> {
     use crate::domain::compare::compare;
     use crate::domain::views::Comparison;
-    use crate::server::db::{plans, reviews, structure};
+    use crate::server::db::{plans, reviews};
     use crate::server::{auth::viewer::Access, request};
     let not_found = || AppError::not_found(format!("that review of plan {plan}"));
     let review = uuid::Uuid::parse_str(review.trim()).map_err(|_| not_found())?;
@@ -290,7 +290,7 @@ pub async fn compare_plan(
         .ok_or_else(|| AppError::not_found(format!("a published plan {plan} for the committee \"{committee}\"")))?;
     let stored = reviews::review(&mut tx, header.id, review).await?.ok_or_else(not_found)?;
     let now = reviews::snapshot(&mut tx, header.id).await?;
-    let all_reviews = structure::reviews(&mut tx, header.id).await?;
+    let all_reviews = reviews::list(&mut tx, header.id).await?;
     tx.commit().await?;
     let differences = compare(&stored.snapshot, &now);
     let changed_now = differences.iter().filter(|d| d.now.is_some()).count();

@@ -26,6 +26,36 @@ pub fn FlashBanner() -> impl IntoView {
     })
 }
 
+/// What a labelled field shows: its ids, the value (typed before a refused post, or given), its
+/// message, and the `aria-describedby` that ties hint and message to it.
+struct FieldState {
+    id: String,
+    hint_id: String,
+    error_id: String,
+    error: Option<String>,
+    described: String,
+    value: String,
+    invalid: bool,
+}
+
+impl FieldState {
+    fn new(form: &str, name: &str, id_suffix: &str, has_hint: bool, value: Option<String>, from_flash: bool) -> Self {
+        let flash = flash().filter(|_| from_flash);
+        let typed = flash.as_ref().and_then(|f| f.value(form, name));
+        let error = flash.as_ref().and_then(|f| f.field_error(form, name));
+        let id = format!("{}-{name}{id_suffix}", form.trim_start_matches("/api/"));
+        let hint_id = format!("{id}-hint");
+        let error_id = format!("{id}-error");
+        let described = [has_hint.then(|| hint_id.clone()), error.as_ref().map(|_| error_id.clone())]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let invalid = error.is_some();
+        FieldState { id, hint_id, error_id, error, described, value: typed.or(value).unwrap_or_default(), invalid }
+    }
+}
+
 /// A labelled input that comes back filled in, with its message, after a refused post to
 /// `form`.
 #[component]
@@ -39,19 +69,8 @@ pub fn Field(
     #[prop(default = true)] required: bool,
     #[prop(optional, into)] value: Option<String>,
 ) -> impl IntoView {
-    let flash = flash();
-    let typed = flash.as_ref().and_then(|f| f.value(form, name));
-    let error = flash.as_ref().and_then(|f| f.field_error(form, name));
-    let id = format!("{}-{name}", form.trim_start_matches("/api/"));
-    let hint_id = format!("{id}-hint");
-    let error_id = format!("{id}-error");
-    let described = [hint.map(|_| hint_id.clone()), error.as_ref().map(|_| error_id.clone())]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" ");
-    let value = typed.or(value).unwrap_or_default();
-    let invalid = error.is_some();
+    let FieldState { id, hint_id, error_id, error, described, value, invalid } =
+        FieldState::new(form, name, "", hint.is_some(), value, true);
     view! {
         <div class="field" class:field-invalid=invalid>
             <label for=id.clone()>{label}</label>
@@ -117,19 +136,8 @@ pub fn TextArea(
     #[prop(default = true)]
     from_flash: bool,
 ) -> impl IntoView {
-    let flash = flash().filter(|_| from_flash);
-    let typed = flash.as_ref().and_then(|f| f.value(form, name));
-    let error = flash.as_ref().and_then(|f| f.field_error(form, name));
-    let id = format!("{}-{name}{}", form.trim_start_matches("/api/"), id_suffix.unwrap_or_default());
-    let hint_id = format!("{id}-hint");
-    let error_id = format!("{id}-error");
-    let described = [hint.map(|_| hint_id.clone()), error.as_ref().map(|_| error_id.clone())]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" ");
-    let value = typed.or(value).unwrap_or_default();
-    let invalid = error.is_some();
+    let FieldState { id, hint_id, error_id, error, described, value, invalid } =
+        FieldState::new(form, name, &id_suffix.unwrap_or_default(), hint.is_some(), value, from_flash);
     view! {
         <div class="field" class:field-invalid=invalid>
             <label for=id.clone()>{label}</label>

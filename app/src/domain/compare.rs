@@ -81,13 +81,11 @@ pub fn compare(before: &[SnapshotAction], now: &[SnapshotAction]) -> Vec<ActionD
         out.push(ActionDifference { kinds: vec![ChangeKind::Retired], before: Some(old.clone()), now: None });
     }
     out.sort_by_key(|d| {
-        sortable(&d.now.as_ref().or(d.before.as_ref()).map(|a| a.reference.clone()).unwrap_or_default())
+        crate::domain::numbering::sort_key(
+            &d.now.as_ref().or(d.before.as_ref()).map(|a| a.reference.clone()).unwrap_or_default(),
+        )
     });
     out
-}
-
-fn sortable(reference: &str) -> Vec<u32> {
-    reference.split('.').filter_map(|p| p.parse().ok()).collect()
 }
 
 #[cfg(test)]

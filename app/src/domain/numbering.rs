@@ -52,6 +52,11 @@ fn parse_positive(text: &str) -> Option<u32> {
 }
 
 /// The reference shown for an action: its objective's number and its position within it.
+/// A reference's numbers, for sorting: "1.10.2" after "1.9.1".
+pub fn sort_key(reference: &str) -> Vec<u32> {
+    reference.split('.').filter_map(|p| p.parse().ok()).collect()
+}
+
 pub fn action_ref(objective: ObjectiveNumber, position: u32) -> String {
     format!("{objective}.{position}")
 }

@@ -1,7 +1,7 @@
 //! `/me`: every action the acting person may update, in one query over the actions row-level
 //! security lets them update, with each plan that places it.
 
-use crate::domain::numbering::{action_ref, ObjectiveNumber};
+use crate::domain::numbering::{action_ref, sort_key, ObjectiveNumber};
 use crate::domain::status::Status;
 use crate::domain::timescale::is_past;
 use crate::domain::views::{MyWork, Placement, WorkFlag, WorkGroup, WorkItem};
@@ -97,14 +97,9 @@ pub async fn my_work(db: &mut PgConnection, now: OffsetDateTime) -> Result<MyWor
         // What needs attention first (most serious flag), then in plan order.
         group.items.sort_by(|a, b| {
             let rank = |i: &WorkItem| i.flags.first().map_or(u8::MAX, |f| *f as u8);
-            let reference = |i: &WorkItem| i.placements.first().map(|p| sortable(&p.reference)).unwrap_or_default();
+            let reference = |i: &WorkItem| i.placements.first().map(|p| sort_key(&p.reference)).unwrap_or_default();
             rank(a).cmp(&rank(b)).then_with(|| reference(a).cmp(&reference(b)))
         });
     }
     Ok(MyWork { groups })
-}
-
-/// "1.10.2" sorts after "1.9.1".
-fn sortable(reference: &str) -> Vec<u32> {
-    reference.split('.').filter_map(|p| p.parse().ok()).collect()
 }

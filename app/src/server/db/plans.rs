@@ -3,9 +3,7 @@
 
 use crate::domain::numbering::{action_ref, ObjectiveNumber};
 use crate::domain::status::Status;
-use crate::domain::views::{
-    ActionRow, CommitteeRef, ObjectiveView, OutcomeView, PlanView, PriorityView, ReviewView, SubgroupRef,
-};
+use crate::domain::views::{ActionRow, CommitteeRef, ObjectiveView, OutcomeView, PlanView, PriorityView, SubgroupRef};
 use crate::error::AppError;
 use crate::server::auth::viewer::Access;
 use sqlx::PgExecutor;
@@ -83,15 +81,7 @@ pub async fn load_readable_plan(
 
 /// The whole plan, priorities → outcomes → objectives → actions, in three queries.
 pub async fn load_plan(db: &mut sqlx::PgConnection, header: PlanHeader) -> Result<PlanView, AppError> {
-    let reviews = sqlx::query!(
-        r#"select id, reviewed_on, note from plan_reviews where plan_id = $1 order by reviewed_on desc, created_at desc"#,
-        header.id
-    )
-    .fetch_all(&mut *db)
-    .await?
-    .into_iter()
-    .map(|r| ReviewView { id: r.id, reviewed_on: r.reviewed_on.to_string(), note: r.note })
-    .collect();
+    let reviews = crate::server::db::reviews::list(db, header.id).await?;
 
     let structure = sqlx::query!(
         r#"select pr.id as "priority_id!", pr.position as "priority_position!", pr.title as "priority_title!",

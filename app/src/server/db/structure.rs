@@ -427,16 +427,3 @@ pub async fn editor(
     }
     Ok(priorities)
 }
-
-/// The plan's reviews, newest first.
-pub async fn reviews(db: &mut PgConnection, plan_id: Uuid) -> Result<Vec<crate::domain::views::ReviewView>, AppError> {
-    Ok(sqlx::query!(
-        r#"select id, reviewed_on, note from plan_reviews where plan_id = $1 order by reviewed_on desc, created_at desc"#,
-        plan_id
-    )
-    .fetch_all(&mut *db)
-    .await?
-    .into_iter()
-    .map(|r| crate::domain::views::ReviewView { id: r.id, reviewed_on: r.reviewed_on.to_string(), note: r.note })
-    .collect())
-}
