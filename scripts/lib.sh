@@ -5,10 +5,15 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
-# The private cluster lives outside the clone (and outside /root, which the postgres user
-# cannot reach) so that several clones and CI share one cluster, each with its own database.
+# Two private clusters, outside the clone (and outside /root, which the postgres user cannot
+# reach), shared by every clone on the machine, each with its own databases:
+#  - the run cluster (scripts/run): PostgreSQL's durable defaults, what a real deployment has;
+#  - the test cluster (scripts/test, .ci/run, bench/*): fsync, synchronous commit and full-page
+#    writes off, for speed. Its data is thrown away freely; never keep anything in it.
 PG_DIR="${FV_PG_DIR:-/var/tmp/forth-valley-pg}"
 PG_PORT="${FV_PG_PORT:-55432}"
+TEST_PG_DIR="${FV_TEST_PG_DIR:-/var/tmp/forth-valley-pg-test}"
+TEST_PG_PORT="${FV_TEST_PG_PORT:-55433}"
 CARGO_LEPTOS_VERSION="0.3.10"
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
@@ -39,7 +44,7 @@ ensure_rust_tools() {
         rustup target add wasm32-unknown-unknown
     fi
     if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
-        log "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 12 minutes, once)"
+        log "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 20 minutes on two cores, once)"
         cargo install cargo-leptos --locked --version "$CARGO_LEPTOS_VERSION" --features no_downloads
     fi
     local wbv
@@ -82,49 +87,117 @@ as_pg() {
     fi
 }
 
-start_private_postgres() {
-    ensure_postgres_binaries
-    if [ ! -s "$PG_DIR/data/PG_VERSION" ]; then
-        log "creating the private PostgreSQL cluster in $PG_DIR"
-        mkdir -p "$PG_DIR"
-        if [ "$(id -u)" -eq 0 ]; then chown postgres:postgres "$PG_DIR"; fi
-        as_pg "$PG_BIN/initdb" -D "$PG_DIR/data" -A trust -U postgres -E UTF8 --locale=C.UTF-8 >/dev/null
+# The cluster's superuser: the system user that runs it, reached over its Unix socket with peer
+# authentication (no password). Every TCP login needs a password (scram-sha-256); the
+# passwords are generated once per cluster and kept in $dir/credentials, readable only by the
+# user who runs these scripts.
+pg_superuser() { if [ "$(id -u)" -eq 0 ]; then echo postgres; else id -un; fi; }
+
+# psql as the superuser over the socket of the cluster in $1 on port $2.
+pg_admin() {
+    local dir="$1" port="$2"
+    shift 2
+    PGOPTIONS="-c client_min_messages=warning" as_pg psql -h "$dir" -p "$port" -U "$(pg_superuser)" -d postgres -v ON_ERROR_STOP=1 -qX "$@"
+}
+
+random_password() { head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
+
+# The password of role $2 in the cluster $1, made on first use.
+credential() {
+    local dir="$1" role="$2" file="$1/credentials"
+    if [ ! -f "$file" ]; then
+        (umask 077 && : > "$file")
     fi
-    if ! as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" status >/dev/null 2>&1; then
-        log "starting PostgreSQL on 127.0.0.1:$PG_PORT"
-        as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w start \
-            -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=400 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" >/dev/null
+    if ! grep -q "^$role=" "$file"; then
+        (umask 077 && echo "$role=$(random_password)" >> "$file")
+    fi
+    chmod 600 "$file"
+    awk -F= -v r="$role" '$1 == r { print $2; exit }' "$file"
+}
+
+# Creates (if missing) and starts (if stopped) the cluster in $1 on port $2, durable or fast ($3),
+# restarting it when it runs with the other settings; TCP logins need passwords.
+start_cluster() {
+    local dir="$1" port="$2" mode="$3"
+    ensure_postgres_binaries
+    if [ ! -s "$dir/data/PG_VERSION" ]; then
+        log "creating the private PostgreSQL cluster in $dir ($mode)"
+        mkdir -p "$dir"
+        if [ "$(id -u)" -eq 0 ]; then chown postgres:postgres "$dir"; fi
+        as_pg "$PG_BIN/initdb" -D "$dir/data" -U "$(pg_superuser)" --auth-local=peer --auth-host=scram-sha-256 \
+            -E UTF8 --locale=C.UTF-8 >/dev/null
+    fi
+    secure_hba "$dir"
+    local options="-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=400"
+    if [ "$mode" = fast ]; then
+        options="$options -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    else
+        options="$options -c fsync=on -c synchronous_commit=on -c full_page_writes=on"
+    fi
+    if as_pg "$PG_BIN/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
+        local fsync
+        fsync="$(pg_admin "$dir" "$port" -tAc "show fsync" 2>/dev/null || echo unknown)"
+        if { [ "$mode" = durable ] && [ "$fsync" != on ]; } || { [ "$mode" = fast ] && [ "$fsync" != off ]; }; then
+            log "restarting the cluster in $dir with the $mode settings (it ran with fsync=$fsync)"
+            as_pg "$PG_BIN/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null
+        else
+            as_pg "$PG_BIN/pg_ctl" -D "$dir/data" reload >/dev/null   # picks up secure_hba's rules
+        fi
+    fi
+    if ! as_pg "$PG_BIN/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
+        log "starting PostgreSQL ($mode) on 127.0.0.1:$port"
+        as_pg "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w start -o "$options" >/dev/null
+    fi
+    ensure_roles "$dir" "$port"
+}
+
+# Peer authentication on the socket, passwords on TCP, nothing trusted (clusters made by older
+# versions of these scripts trusted every local TCP login as any user).
+secure_hba() {
+    local dir="$1" hba="$1/data/pg_hba.conf"
+    if ! as_pg grep -q "^# fv-secured" "$hba"; then
+        as_pg tee "$hba" >/dev/null <<'HBA'
+# fv-secured: written by scripts/lib.sh. The superuser through the Unix socket only (peer),
+# every TCP login with a password; nothing is trusted.
+local   all all                 peer
+host    all all 127.0.0.1/32    scram-sha-256
+host    all all ::1/128         scram-sha-256
+HBA
     fi
 }
 
 # The two roles (DESIGN.md): fv_owner owns the schema and runs migrations (it may bypass
 # row-level security, which the policies' membership functions rely on); fv_app is what the
-# server connects as: owns nothing, cannot bypass RLS. Trust authentication on the private
-# cluster, so neither has a password here.
+# server connects as: owns nothing, cannot bypass RLS. Both log in with their passwords.
 ensure_roles() {
-    local admin="postgres://postgres@127.0.0.1:$PG_PORT/postgres"
-    PGOPTIONS="-c client_min_messages=warning" psql "$admin" -v ON_ERROR_STOP=1 -q >/dev/null <<'SQL'
-do $$
-begin
-    if not exists (select from pg_roles where rolname = 'fv_owner') then
-        create role fv_owner login createdb bypassrls;
-    end if;
-    if not exists (select from pg_roles where rolname = 'fv_app') then
-        create role fv_app login;
-    end if;
-    alter role fv_app login nosuperuser nobypassrls nocreatedb nocreaterole;
-    -- Lets the owner drop a database the server still holds connections to (the tests copy
-    -- and drop databases).
-    grant pg_signal_backend to fv_owner;
-end $$;
+    local dir="$1" port="$2"
+    local owner_password app_password
+    owner_password="$(credential "$dir" fv_owner)"
+    app_password="$(credential "$dir" fv_app)"
+    pg_admin "$dir" "$port" -v owner_pw="$owner_password" -v app_pw="$app_password" >/dev/null <<'SQL'
+select not exists (select from pg_roles where rolname = 'fv_owner') as create_owner \gset
+\if :create_owner
+    create role fv_owner login createdb bypassrls;
+\endif
+select not exists (select from pg_roles where rolname = 'fv_app') as create_app \gset
+\if :create_app
+    create role fv_app login;
+\endif
+alter role fv_owner login createdb bypassrls password :'owner_pw';
+alter role fv_app login nosuperuser nobypassrls nocreatedb nocreaterole password :'app_pw';
+-- Lets the owner drop a database the server still holds connections to (the tests copy and
+-- drop databases).
+grant pg_signal_backend to fv_owner;
 SQL
 }
 
 # Sets DATABASE_URL (the server's role) and DATABASE_OWNER_URL (migrations, demo and operator
-# commands) for database $1, created if missing and owned by fv_owner, unless DATABASE_URL
-# already points elsewhere (then DATABASE_OWNER_URL must be given too).
+# commands) for database $1 in the run cluster ($2 = run, the default) or the test cluster
+# ($2 = test), created if missing and owned by fv_owner; FV_APP_PASSWORD is fv_app's password
+# (the tests connect as it). Unless DATABASE_URL already points elsewhere (then
+# DATABASE_OWNER_URL must be given too).
 ensure_database() {
-    local db="$1"
+    local db="$1" which="${2:-run}"
     if [ -n "${DATABASE_URL:-}" ]; then
         log "using DATABASE_URL from the environment"
         if [ -z "${DATABASE_OWNER_URL:-}" ]; then
@@ -133,22 +206,58 @@ ensure_database() {
         fi
         return
     fi
-    start_private_postgres
-    ensure_roles
-    local admin="postgres://postgres@127.0.0.1:$PG_PORT/postgres"
+    local dir port
+    if [ "$which" = test ]; then
+        dir="$TEST_PG_DIR" port="$TEST_PG_PORT"
+        start_cluster "$dir" "$port" fast
+    else
+        dir="$PG_DIR" port="$PG_PORT"
+        start_cluster "$dir" "$port" durable
+    fi
     local owner
-    owner="$(psql "$admin" -tAc "select pg_get_userbyid(datdba) from pg_database where datname = '$db'")"
+    owner="$(pg_admin "$dir" "$port" -tAc "select pg_get_userbyid(datdba) from pg_database where datname = '$db'")"
     if [ -n "$owner" ] && [ "$owner" != "fv_owner" ]; then
         # Made by an earlier version of these scripts, before the owner role existed.
         log "recreating database $db (it predates the fv_owner role)"
-        psql "$admin" -qc "drop database \"$db\" with (force)" >/dev/null
+        pg_admin "$dir" "$port" -c "drop database \"$db\" with (force)" >/dev/null
         owner=""
     fi
     if [ -z "$owner" ]; then
-        psql "$admin" -qc "create database \"$db\" owner fv_owner" >/dev/null
+        pg_admin "$dir" "$port" -c "create database \"$db\" owner fv_owner" >/dev/null
     fi
-    export DATABASE_OWNER_URL="postgres://fv_owner@127.0.0.1:$PG_PORT/$db"
-    export DATABASE_URL="postgres://fv_app@127.0.0.1:$PG_PORT/$db"
+    FV_APP_PASSWORD="$(credential "$dir" fv_app)"
+    export FV_APP_PASSWORD
+    export FV_CLUSTER_DIR="$dir" FV_CLUSTER_PORT="$port"
+    export DATABASE_OWNER_URL="postgres://fv_owner:$(credential "$dir" fv_owner)@127.0.0.1:$port/$db"
+    export DATABASE_URL="postgres://fv_app:$FV_APP_PASSWORD@127.0.0.1:$port/$db"
+}
+
+# Drops and recreates database $1 in the cluster ensure_database last chose.
+fresh_database() {
+    pg_admin "$FV_CLUSTER_DIR" "$FV_CLUSTER_PORT" -c "drop database if exists \"$1\" with (force)" >/dev/null
+    pg_admin "$FV_CLUSTER_DIR" "$FV_CLUSTER_PORT" -c "create database \"$1\" owner fv_owner" >/dev/null
+}
+
+# Whether the run cluster keeps what it acknowledges (PostgreSQL's durable settings) and lets
+# nobody in without a password: reads the settings back from the running server. Prints them;
+# fails when one is wrong.
+check_durable() {
+    local dir="${1:-$PG_DIR}" port="${2:-$PG_PORT}" settings rules
+    settings="$(pg_admin "$dir" "$port" -tAF= -c "select name, setting from pg_settings
+        where name in ('fsync', 'synchronous_commit', 'full_page_writes', 'wal_sync_method') order by name")"
+    rules="$(pg_admin "$dir" "$port" -tAF' ' -c "select type, coalesce(address, ''), auth_method
+        from pg_hba_file_rules order by line_number")"
+    echo "$settings" | sed 's/^/  /'
+    echo "$rules" | sed 's/^/  hba: /'
+    local bad=0
+    for want in fsync=on synchronous_commit=on full_page_writes=on; do
+        echo "$settings" | grep -qx "$want" || { echo "  not durable: expected $want"; bad=1; }
+    done
+    if echo "$rules" | grep -qw trust; then echo "  a pg_hba rule trusts logins without a password"; bad=1; fi
+    if echo "$rules" | awk '$1 ~ /^host/ && $NF != "scram-sha-256" { found = 1 } END { exit !found }'; then
+        echo "  a TCP rule does not ask for a scram-sha-256 password"; bad=1
+    fi
+    return "$bad"
 }
 
 # The build-time copy of the queries' types lives in .sqlx (committed), so builds never need a
