@@ -55,8 +55,15 @@ impl AppError {
         }
     }
 
+    /// What could not be found, as the message says it: at most a short excerpt of it, since
+    /// it often names what someone typed or sent.
     pub fn not_found(what: impl Into<String>) -> Self {
-        AppError::NotFound(what.into())
+        let what: String = what.into();
+        if what.chars().count() > 300 {
+            AppError::NotFound(format!("{}…", what.chars().take(300).collect::<String>()))
+        } else {
+            AppError::NotFound(what)
+        }
     }
 
     /// A validation failure of one field.
@@ -164,6 +171,14 @@ mod ssr {
 
     impl From<sqlx::Error> for AppError {
         fn from(error: sqlx::Error) -> Self {
+            // Text PostgreSQL cannot store (a NUL, bytes that are not UTF-8) is the sender's
+            // mistake, not ours: the edge refuses it first, this is the last line.
+            if let sqlx::Error::Database(db) = &error {
+                if matches!(db.code().as_deref(), Some("22021" | "22P05")) {
+                    tracing::warn!(code = ?db.code(), "refused text the database cannot store");
+                    return AppError::BadRequest("The text sent contains characters that cannot be stored.".into());
+                }
+            }
             tracing::error!(error = %error, "database error");
             AppError::Internal
         }

@@ -1,4 +1,5 @@
-import { Page, TestInfo, expect, test } from "@playwright/test";
+import { Page, TestInfo } from "@playwright/test";
+import { expect, test, watchCsp } from "./fixtures";
 import { screenshot, waitForHydration } from "./helpers";
 
 // The demo accounts (README): one password for all, demo mode only.
@@ -101,6 +102,7 @@ test("a lead officer invites someone, who sets a password with the one-time link
 
   const invitee = await browser.newContext({ javaScriptEnabled: info.project.name === "js" });
   const other = await invitee.newPage();
+  watchCsp(other);
   await other.goto(link);
   await expect(other.getByRole("heading", { name: `Welcome, ${name}` })).toBeVisible();
   await other.getByLabel("Password", { exact: true }).fill("three random words");

@@ -1,4 +1,4 @@
-import { test, expect } from "@playwright/test";
+import { test, expect } from "./fixtures";
 import { screenshot, expectNoSidewaysScroll, waitForHydration } from "./helpers";
 
 test("from the overview to the Clackmannanshire plan, filtered by status", async ({ page }, info) => {

@@ -1,4 +1,5 @@
-import { Browser, Page, TestInfo, expect, test } from "@playwright/test";
+import { Browser, Page, TestInfo } from "@playwright/test";
+import { expect, test, watchCsp } from "./fixtures";
 import { screenshot, waitForHydration } from "./helpers";
 
 // Working the plan together: updating from the plan table, two people on one action, and a
@@ -35,6 +36,7 @@ async function expectSamePage(page: Page, info: TestInfo) {
 async function newPerson(browser: Browser, info: TestInfo, email: string, next: string) {
   const context = await browser.newContext({ javaScriptEnabled: info.project.name === "js" });
   const page = await context.newPage();
+  watchCsp(page);
   await signIn(page, info, email, next);
   return { context, page };
 }

@@ -4,15 +4,16 @@
 //! signing out anywhere ends the session everywhere. The cookie is HttpOnly and SameSite=Lax,
 //! Secure unless configured for plain-HTTP local development, and carries only a random id.
 
-use app::domain::account::{is_secret_field, Flash, FlashKind};
-use app::error::AppError;
+use app::domain::account::Flash;
+use app::domain::text::{clean_address_text, field_problem};
+use app::error::{AppError, FieldError};
 use app::server::auth::session::{self, now};
 use app::server::auth::viewer::ClientAddr;
 use app::server::db;
 use app::server::state::AppState;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use std::net::SocketAddr;
@@ -38,10 +39,13 @@ fn is_anonymous_path(path: &str) -> bool {
 }
 
 /// Works out who is asking (placing `Viewer`, the page's `Flash` and `ClientAddr` in the
-/// request's extensions), and turns server-function errors into proper responses: the real
-/// HTTP status for scripts, and for a plain form post a flash message with what was typed,
-/// carried across the redirect back to the form.
+/// request's extensions), checks text at the edge, and turns server-function errors into
+/// proper responses: the real HTTP status for scripts, and for a plain form post the form
+/// again with the message and what was typed.
 pub async fn identify(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    if !clean_address(req.uri()) {
+        return bad_address();
+    }
     let addr = client_addr(&state, &req);
     req.extensions_mut().insert(ClientAddr(addr));
     if is_anonymous_path(req.uri().path()) {
@@ -58,28 +62,39 @@ pub async fn identify(State(state): State<AppState>, mut req: Request, next: Nex
         Ok(None) => false,
         Err(e) => return e.into_response(),
     };
-    if req.method() == Method::GET {
+    if req.method() == Method::GET && signed_in {
         if let Ok(Some(flash)) = session::take_flash(&session).await {
             req.extensions_mut().insert(flash);
         }
     }
 
-    let form = if is_form_post(&req) {
+    // Every field of every server-function call is checked here, whichever function it is:
+    // nothing with a control character, or longer than any field takes, reaches one.
+    let mut form = None;
+    if is_server_fn_form(&req) {
         let (parts, body) = req.into_parts();
         let Ok(bytes) = axum::body::to_bytes(body, crate::routes::BODY_LIMIT).await else {
             return (StatusCode::PAYLOAD_TOO_LARGE, "The form was too large.").into_response();
         };
-        let fields: Vec<(String, String)> = form_urlencoded::parse(&bytes)
-            .filter(|(k, _)| !is_secret_field(k))
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect();
-        let path = parts.uri.path().to_owned();
+        let fields: Vec<(String, String)> =
+            form_urlencoded::parse(&bytes).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+        let refused = edge_problems(&fields);
+        let submission = Submission {
+            path: parts.uri.path().to_owned(),
+            back: back_path(&parts.headers),
+            html: accepts_html(&parts.headers),
+            fields,
+            template: (parts.headers.clone(), parts.extensions.clone()),
+        };
+        if let Some(error) = refused {
+            let page = parts.extensions.get::<crate::routes::PageRenderer>().cloned();
+            return refused_form(&session, signed_in, error, submission, page).await;
+        }
         req = Request::from_parts(parts, Body::from(bytes));
-        Some((path, fields))
-    } else {
-        None
-    };
+        form = Some(submission);
+    }
 
+    let page = req.extensions().get::<crate::routes::PageRenderer>().cloned();
     let mut response = next.run(req).await;
     if signed_in {
         // Pages for a signed-in person are theirs alone.
@@ -87,7 +102,7 @@ pub async fn identify(State(state): State<AppState>, mut req: Request, next: Nex
     }
     let failed = response.headers().contains_key(leptos::server_fn::error::SERVER_FN_ERROR_HEADER);
     if !failed {
-        if form.is_some() {
+        if form.as_ref().is_some_and(|f| f.html) {
             tidy_location(&mut response);
         }
         return response;
@@ -96,23 +111,54 @@ pub async fn identify(State(state): State<AppState>, mut req: Request, next: Nex
     let bytes = axum::body::to_bytes(body, 64 * 1024).await.unwrap_or_default();
     let error: AppError = serde_json::from_slice(&bytes).unwrap_or(AppError::Internal);
     match form {
-        Some((path, fields)) => form_failed(&session, error, path, fields, parts).await,
-        None => {
+        Some(submission) if submission.html => refused_form(&session, signed_in, error, submission, page).await,
+        _ => {
             parts.status = error.status();
             Response::from_parts(parts, Body::from(bytes))
         }
     }
 }
 
-/// A refused plain form post goes back to the form with the message and what was typed; too
-/// many sign-in attempts get a 429 page of their own.
-async fn form_failed(
-    session: &Session,
-    error: AppError,
+/// A form post to a server function, as the edge saw it.
+struct Submission {
+    /// The server function's path.
     path: String,
+    /// The page the form was on (from Referer), to show it again.
+    back: String,
+    /// A browser's plain form post (it wants a page back), not a script.
+    html: bool,
     fields: Vec<(String, String)>,
-    parts: axum::http::response::Parts,
+    /// The request's headers and extensions, for rendering the form's page again.
+    template: (HeaderMap, axum::http::Extensions),
+}
+
+/// The first problem any field has, as a refusal naming every such field.
+fn edge_problems(fields: &[(String, String)]) -> Option<AppError> {
+    let errors: Vec<FieldError> = fields
+        .iter()
+        .filter_map(|(name, value)| {
+            field_problem(value)
+                .map(|message| FieldError { field: name.chars().take(100).collect(), message: message.into() })
+        })
+        .collect();
+    (!errors.is_empty()).then_some(AppError::Invalid(errors))
+}
+
+/// A refused form post. Scripts get the status and the error as JSON. A browser gets the
+/// form again with the message and what was typed: a signed-in person through their session
+/// (redirected back to the form, so a reload does not post again); an anonymous visitor in
+/// the response itself, with nothing stored, since anyone can send these. Too many sign-in
+/// attempts get a 429 page of their own.
+async fn refused_form(
+    session: &Session,
+    signed_in: bool,
+    error: AppError,
+    form: Submission,
+    page: Option<crate::routes::PageRenderer>,
 ) -> Response {
+    if !form.html {
+        return json_error(&error);
+    }
     if let AppError::TooManyRequests(message) = &error {
         let page = format!(
             "<!DOCTYPE html><html lang=\"en-GB\"><meta charset=\"utf-8\"><title>Too many attempts</title>\
@@ -120,28 +166,93 @@ async fn form_failed(
              <p role=\"alert\">{}</p><p><a href=\"/sign-in\">Back to sign in</a></p></main></html>",
             html_escape(message)
         );
-        return (StatusCode::TOO_MANY_REQUESTS, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], page)
+        return (
+            StatusCode::TOO_MANY_REQUESTS,
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CACHE_CONTROL, "no-store")],
+            page,
+        )
             .into_response();
     }
-    let flash = Flash {
-        kind: FlashKind::Error,
-        message: error.to_string(),
-        form: Some(path),
-        fields,
-        error: Some(error),
-        link: None,
-    };
-    if session::set_flash(session, flash).await.is_err() {
-        return AppError::Internal.into_response();
+    let status = error.status();
+    let flash = Flash::refused(error, form.path, form.fields);
+    if signed_in {
+        if session::set_flash(session, flash).await.is_err() {
+            return AppError::Internal.into_response();
+        }
+        let back = HeaderValue::from_str(&form.back).unwrap_or(HeaderValue::from_static("/"));
+        return (StatusCode::SEE_OTHER, [(header::LOCATION, back)]).into_response();
     }
-    let back = parts
-        .headers
-        .get(header::LOCATION)
-        .and_then(|v| v.to_str().ok())
-        .map(without_error_params)
-        .and_then(|v| HeaderValue::from_str(&v).ok())
-        .unwrap_or(HeaderValue::from_static("/"));
-    (StatusCode::SEE_OTHER, [(header::LOCATION, back)]).into_response()
+    // The form's page, rendered for this response only.
+    let Ok(mut again) = Request::builder().method(Method::GET).uri(form.back.as_str()).body(Body::empty()) else {
+        return AppError::Internal.into_response();
+    };
+    let (headers, extensions) = form.template;
+    for name in [header::HOST, header::ACCEPT_LANGUAGE, header::USER_AGENT] {
+        if let Some(value) = headers.get(&name) {
+            again.headers_mut().insert(name, value.clone());
+        }
+    }
+    // Only what a page reads of the request: the routing of the form's own path stays behind.
+    if let Some(addr) = extensions.get::<ClientAddr>() {
+        again.extensions_mut().insert(addr.clone());
+    }
+    if let Some(connect) = extensions.get::<ConnectInfo<SocketAddr>>() {
+        again.extensions_mut().insert(*connect);
+    }
+    again.extensions_mut().insert(session.clone());
+    again.extensions_mut().insert(flash);
+    let Some(crate::routes::PageRenderer(pages)) = page else {
+        tracing::error!("no page renderer in front of a form post");
+        return AppError::Internal.into_response();
+    };
+    let Ok(mut response) = tower::ServiceExt::oneshot(pages, again).await;
+    *response.status_mut() = status;
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response.headers_mut().remove(header::LOCATION);
+    response
+}
+
+/// A refusal as a script gets it: the status, and the error as the server function's JSON.
+fn json_error(error: &AppError) -> Response {
+    let body = serde_json::to_string(error).unwrap_or_else(|_| "\"Internal\"".into());
+    (error.status(), [(header::CONTENT_TYPE, "application/json"), (header::CACHE_CONTROL, "no-store")], body)
+        .into_response()
+}
+
+/// The page a form was posted from, as a path on this site ("/" when unknown or elsewhere).
+fn back_path(headers: &HeaderMap) -> String {
+    let referer = headers.get(header::REFERER).and_then(|v| v.to_str().ok()).unwrap_or("/");
+    // Only the path and query of our own page: the same-origin check has passed already.
+    let path = match referer.split_once("://") {
+        Some((_, rest)) => rest.find('/').map(|i| &rest[i..]).unwrap_or("/"),
+        None => referer,
+    };
+    app::domain::account::safe_return_path(&without_error_params(path))
+}
+
+fn accepts_html(headers: &HeaderMap) -> bool {
+    headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"))
+}
+
+/// Whether the path and query, percent-decoded, are free of control characters.
+fn clean_address(uri: &axum::http::Uri) -> bool {
+    let path = percent_encoding::percent_decode_str(uri.path()).decode_utf8_lossy();
+    clean_address_text(&path)
+        && uri.query().is_none_or(|q| {
+            form_urlencoded::parse(q.as_bytes()).all(|(k, v)| clean_address_text(&k) && clean_address_text(&v))
+        })
+}
+
+fn bad_address() -> Response {
+    (
+        StatusCode::BAD_REQUEST,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CACHE_CONTROL, "no-store")],
+        "<!DOCTYPE html><html lang=\"en-GB\"><meta charset=\"utf-8\"><title>Address not understood</title>\
+         <link rel=\"stylesheet\" href=\"/pkg/forth.css\"><main class=\"wrap\"><h1>Address not understood</h1>\
+         <p>This address contains characters that no page here uses.</p><p><a href=\"/\">Forth Valley overview</a></p>\
+         </main></html>",
+    )
+        .into_response()
 }
 
 fn tidy_location(response: &mut Response) {
@@ -175,14 +286,16 @@ fn html_escape(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
-/// A browser's plain form submission to a server function (no JavaScript involved).
-fn is_form_post(req: &Request) -> bool {
-    let header_has =
-        |name, needle: &str| req.headers().get(name).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains(needle));
+/// A form-encoded call of a server function: a browser's plain form, the form enhancer, or a
+/// script.
+fn is_server_fn_form(req: &Request) -> bool {
     req.method() == Method::POST
         && req.uri().path().starts_with("/api/")
-        && header_has(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        && header_has(header::ACCEPT, "text/html")
+        && req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"))
 }
 
 /// The session's person, if the session is signed in, still within its idle and absolute
@@ -214,17 +327,31 @@ async fn load_viewer(
     }
 }
 
-/// The peer address, or the first X-Forwarded-For hop when a trusted proxy sets it.
+/// The client's address: the peer's, or behind trusted proxies the X-Forwarded-For entry the
+/// outermost of them added, `proxy_hops` from the right. Entries to the left of it are the
+/// client's own say and are never used.
 fn client_addr(state: &AppState, req: &Request) -> String {
-    if state.trust_proxy {
-        if let Some(forwarded) = req.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok()) {
-            if let Some(first) = forwarded.split(',').next().map(str::trim).filter(|s| !s.is_empty()) {
-                return first.to_owned();
-            }
-        }
-    }
-    req.extensions()
+    let peer = req
+        .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map(|ConnectInfo(addr)| addr.ip().to_string())
-        .unwrap_or_else(|| "unknown".into())
+        .unwrap_or_else(|| "unknown".into());
+    if state.proxy_hops == 0 {
+        return peer;
+    }
+    let entries: Vec<&str> = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .collect();
+    entries
+        .len()
+        .checked_sub(state.proxy_hops)
+        .and_then(|i| entries[i].parse::<std::net::IpAddr>().ok())
+        .map(|ip| ip.to_string())
+        .unwrap_or(peer)
 }

@@ -58,7 +58,7 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
             let file = rest
                 .iter()
                 .enumerate()
-                .filter(|(i, a)| !a.starts_with("--") && !(*i > 0 && valued.contains(&rest[i - 1])))
+                .filter(|(i, a)| !(a.starts_with("--") || *i > 0 && valued.contains(&rest[i - 1])))
                 .map(|(_, a)| (*a).to_owned())
                 .next_back()
                 .ok_or("the CSV file to import is required")?;

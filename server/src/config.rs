@@ -12,7 +12,8 @@ pub struct Config {
     pub acquire_timeout: Duration,
     pub public_origin: Option<String>,
     pub secure_cookies: bool,
-    pub trust_proxy: bool,
+    /// Proxies in front that add to X-Forwarded-For; 0 when none is trusted.
+    pub proxy_hops: usize,
 }
 
 fn flag(name: &str, default: bool) -> Result<bool, String> {
@@ -51,7 +52,65 @@ impl Config {
             acquire_timeout: Duration::from_secs(5),
             public_origin,
             secure_cookies: flag("FV_COOKIE_SECURE", true)?,
-            trust_proxy: flag("FV_TRUST_PROXY", false)?,
+            proxy_hops: proxy_hops(flag("FV_TRUST_PROXY", false)?, std::env::var("FV_PROXY_HOPS").ok())?,
         })
+    }
+
+    /// What serving needs beyond the rest: outside demo mode, the public origin, since links
+    /// people are given (one-time sign-in links) must not be built from whatever Host a
+    /// request names.
+    pub fn check_for_serving(&self, demo: bool) -> Result<(), String> {
+        if self.public_origin.is_none() && !demo {
+            return Err("FV_PUBLIC_ORIGIN is not set: give the address people use to reach the site, e.g. \
+                        https://plans.forthvalley.example (only `serve --demo` may go without it)"
+                .into());
+        }
+        Ok(())
+    }
+}
+
+/// FV_TRUST_PROXY=true trusts one proxy; FV_PROXY_HOPS=n says how many there are.
+fn proxy_hops(trust: bool, hops: Option<String>) -> Result<usize, String> {
+    match hops {
+        None => Ok(usize::from(trust)),
+        Some(v) => v
+            .trim()
+            .parse::<usize>()
+            .ok()
+            .filter(|n| *n <= 10)
+            .ok_or_else(|| format!("FV_PROXY_HOPS must be a whole number from 0 to 10, not {v:?}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(public_origin: Option<&str>) -> Config {
+        Config {
+            database_url: String::new(),
+            owner_database_url: String::new(),
+            pool_size: 1,
+            acquire_timeout: Duration::from_secs(1),
+            public_origin: public_origin.map(str::to_owned),
+            secure_cookies: true,
+            proxy_hops: 0,
+        }
+    }
+
+    #[test]
+    fn serving_outside_demo_mode_needs_the_public_origin() {
+        assert!(config(None).check_for_serving(false).unwrap_err().contains("FV_PUBLIC_ORIGIN"));
+        assert!(config(None).check_for_serving(true).is_ok());
+        assert!(config(Some("https://plans.example.org")).check_for_serving(false).is_ok());
+    }
+
+    #[test]
+    fn proxy_hops_come_from_trust_or_a_count() {
+        assert_eq!(proxy_hops(false, None), Ok(0));
+        assert_eq!(proxy_hops(true, None), Ok(1));
+        assert_eq!(proxy_hops(true, Some("2".into())), Ok(2));
+        assert!(proxy_hops(false, Some("many".into())).is_err());
+        assert!(proxy_hops(false, Some("11".into())).is_err());
     }
 }

@@ -58,6 +58,7 @@ async fn run(command: Command) -> Result<(), String> {
             Ok(())
         }
         Command::Serve { demo } => {
+            config.check_for_serving(demo)?;
             migrate(&pool).await?;
             if demo {
                 load_demo(&pool).await?;
@@ -95,7 +96,7 @@ async fn serve(pool: sqlx::PgPool, config: &Config) -> Result<(), String> {
     let mut state = server::state(pool, conf.leptos_options);
     state.public_origin = config.public_origin.clone();
     state.secure_cookies = config.secure_cookies;
-    state.trust_proxy = config.trust_proxy;
+    state.proxy_hops = config.proxy_hops;
     if !state.secure_cookies {
         tracing::warn!("session cookies are sent without Secure (FV_COOKIE_SECURE=false): plain-HTTP development only");
     }

@@ -7,6 +7,8 @@
 //! leave a stale page), and entries also expire after `ttl` because some pages depend on the
 //! date (overdue reviews).
 
+use app::domain::address::canonical_address;
+use app::server::security::policy_nonce;
 use axum::body::{to_bytes, Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
@@ -14,37 +16,144 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use sqlx::postgres::PgListener;
 use sqlx::PgPool;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 pub const CHANNEL: &str = "plan_changed";
 const MAX_BODY: usize = 8 * 1024 * 1024;
+/// A page marks itself with this response header (value `skip`) when its address is not one
+/// to share, e.g. a filter naming a lead the plan does not have; the header never leaves.
+pub const SKIP_HEADER: &str = "x-page-cache";
 
 pub struct PageCache {
     generation: AtomicU64,
     listening: AtomicBool,
-    entries: RwLock<HashMap<String, Entry>>,
+    entries: RwLock<Entries>,
     max_entries: usize,
+    max_bytes: usize,
     ttl: Duration,
+}
+
+/// The stored pages, and their order of storing so the oldest go first when full.
+#[derive(Default)]
+struct Entries {
+    by_key: HashMap<String, Entry>,
+    order: BTreeMap<u64, String>,
+    next: u64,
+    bytes: usize,
 }
 
 struct Entry {
     generation: u64,
     stored: Instant,
+    sequence: u64,
     status: StatusCode,
     headers: HeaderMap,
     body: Bytes,
+    /// The nonce the page's policy and scripts carry, and where it stands in the body: each
+    /// page served again gets a fresh one, so no two answers share a nonce.
+    nonce: Option<(String, Vec<usize>)>,
+}
+
+impl Entry {
+    fn new(generation: u64, sequence: u64, status: StatusCode, headers: &HeaderMap, body: Bytes) -> Self {
+        let nonce = headers
+            .get(header::CONTENT_SECURITY_POLICY)
+            .and_then(|v| v.to_str().ok())
+            .and_then(policy_nonce)
+            .filter(|n| n.len() >= 16)
+            .map(|n| (n.to_owned(), find_all(&body, n.as_bytes())));
+        Entry { generation, stored: Instant::now(), sequence, status, headers: headers.clone(), body, nonce }
+    }
+
+    /// The stored page as a fresh answer.
+    fn response(&self) -> Response {
+        let mut headers = self.headers.clone();
+        let body = match &self.nonce {
+            None => self.body.clone(),
+            Some((old, at)) => {
+                let fresh = leptos::nonce::Nonce::new().to_string();
+                if let Some(policy) = headers.get(header::CONTENT_SECURITY_POLICY).and_then(|v| v.to_str().ok()) {
+                    if let Ok(value) = HeaderValue::from_str(&policy.replace(old.as_str(), &fresh)) {
+                        headers.insert(header::CONTENT_SECURITY_POLICY, value);
+                    }
+                }
+                let mut body = Vec::with_capacity(self.body.len() + at.len() * fresh.len());
+                let mut from = 0;
+                for &position in at {
+                    body.extend_from_slice(&self.body[from..position]);
+                    body.extend_from_slice(fresh.as_bytes());
+                    from = position + old.len();
+                }
+                body.extend_from_slice(&self.body[from..]);
+                Bytes::from(body)
+            }
+        };
+        let mut response = Response::new(Body::from(body));
+        *response.status_mut() = self.status;
+        *response.headers_mut() = headers;
+        response.headers_mut().insert(SKIP_HEADER, HeaderValue::from_static("hit"));
+        response
+    }
+}
+
+/// Where `needle` starts in `haystack`, every time, without overlaps.
+fn find_all(haystack: &[u8], needle: &[u8]) -> Vec<usize> {
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i + needle.len() <= haystack.len() {
+        if &haystack[i..i + needle.len()] == needle {
+            found.push(i);
+            i += needle.len();
+        } else {
+            i += 1;
+        }
+    }
+    found
+}
+
+impl Entries {
+    fn clear(&mut self) {
+        self.by_key.clear();
+        self.order.clear();
+        self.bytes = 0;
+    }
+
+    fn remove(&mut self, key: &str) {
+        if let Some(old) = self.by_key.remove(key) {
+            self.order.remove(&old.sequence);
+            self.bytes -= entry_size(key, &old.body);
+        }
+    }
+
+    fn evict_oldest(&mut self) {
+        if let Some((_, key)) = self.order.pop_first() {
+            if let Some(old) = self.by_key.remove(&key) {
+                self.bytes -= entry_size(&key, &old.body);
+            }
+        }
+    }
+}
+
+fn entry_size(key: &str, body: &Bytes) -> usize {
+    key.len() + body.len() + 512
 }
 
 impl PageCache {
     pub fn new(max_entries: usize, ttl: Duration) -> Arc<Self> {
+        Self::with_limits(max_entries, 64 * 1024 * 1024, ttl)
+    }
+
+    /// At most `max_entries` pages and `max_bytes` of them; the oldest make way.
+    pub fn with_limits(max_entries: usize, max_bytes: usize, ttl: Duration) -> Arc<Self> {
         Arc::new(PageCache {
             generation: AtomicU64::new(0),
             listening: AtomicBool::new(false),
-            entries: RwLock::new(HashMap::new()),
+            entries: RwLock::new(Entries::default()),
             max_entries,
+            max_bytes,
             ttl,
         })
     }
@@ -59,18 +168,20 @@ impl PageCache {
         self.listening.load(Ordering::SeqCst)
     }
 
+    /// Pages held now, and their size in bytes.
+    pub fn usage(&self) -> (usize, usize) {
+        let entries = self.entries.read().unwrap_or_else(|e| e.into_inner());
+        (entries.by_key.len(), entries.bytes)
+    }
+
     fn lookup(&self, key: &str) -> Option<Response> {
         if !self.is_listening() {
             return None;
         }
         let generation = self.generation.load(Ordering::SeqCst);
         let entries = self.entries.read().unwrap_or_else(|e| e.into_inner());
-        let entry = entries.get(key).filter(|e| e.generation == generation && e.stored.elapsed() < self.ttl)?;
-        let mut response = Response::new(Body::from(entry.body.clone()));
-        *response.status_mut() = entry.status;
-        *response.headers_mut() = entry.headers.clone();
-        response.headers_mut().insert("x-page-cache", HeaderValue::from_static("hit"));
-        Some(response)
+        let entry = entries.by_key.get(key).filter(|e| e.generation == generation && e.stored.elapsed() < self.ttl)?;
+        Some(entry.response())
     }
 
     fn store(&self, key: String, generation: u64, status: StatusCode, headers: &HeaderMap, body: Bytes) {
@@ -78,14 +189,22 @@ impl PageCache {
         if !self.is_listening() || generation != self.generation.load(Ordering::SeqCst) {
             return;
         }
-        let mut entries = self.entries.write().unwrap_or_else(|e| e.into_inner());
-        if entries.len() >= self.max_entries {
-            entries.retain(|_, e| e.generation == generation && e.stored.elapsed() < self.ttl);
-            if entries.len() >= self.max_entries {
-                return; // Filter combinations are unbounded; memory is not.
-            }
+        let size = entry_size(&key, &body);
+        if size > self.max_bytes {
+            return;
         }
-        entries.insert(key, Entry { generation, stored: Instant::now(), status, headers: headers.clone(), body });
+        let mut entries = self.entries.write().unwrap_or_else(|e| e.into_inner());
+        entries.remove(&key);
+        while !entries.by_key.is_empty()
+            && (entries.by_key.len() >= self.max_entries || entries.bytes + size > self.max_bytes)
+        {
+            entries.evict_oldest();
+        }
+        let sequence = entries.next;
+        entries.next += 1;
+        entries.order.insert(sequence, key.clone());
+        entries.bytes += size;
+        entries.by_key.insert(key, Entry::new(generation, sequence, status, headers, body));
     }
 }
 
@@ -101,6 +220,8 @@ fn cacheable_request(request: &Request) -> bool {
         && path != "/healthz"
         // One-time links carry a secret in the address and stop working once used.
         && !path.starts_with("/invitations/")
+        // Its form carries the return address from the query: cheap to render, never shared.
+        && path != "/sign-in"
 }
 
 fn cacheable_response(response: &Response) -> bool {
@@ -123,13 +244,17 @@ pub async fn middleware(State(cache): State<Arc<PageCache>>, request: Request, n
     if !cacheable_request(&request) {
         return next.run(request).await;
     }
-    let key = request.uri().to_string();
+    // One entry per page, whatever junk parameters the address carries.
+    let Some(key) = canonical_address(request.uri().path(), request.uri().query()) else {
+        return next.run(request).await;
+    };
     if let Some(hit) = cache.lookup(&key) {
         return hit;
     }
     let generation = cache.generation.load(Ordering::SeqCst);
-    let response = next.run(request).await;
-    if !cacheable_response(&response) {
+    let mut response = next.run(request).await;
+    let skip = response.headers_mut().remove(SKIP_HEADER).is_some();
+    if skip || !cacheable_response(&response) {
         return response;
     }
     let (mut parts, body) = response.into_parts();
@@ -141,7 +266,7 @@ pub async fn middleware(State(cache): State<Arc<PageCache>>, request: Request, n
         }
     };
     cache.store(key, generation, parts.status, &parts.headers, bytes.clone());
-    parts.headers.insert("x-page-cache", HeaderValue::from_static("miss"));
+    parts.headers.insert(SKIP_HEADER, HeaderValue::from_static("miss"));
     Response::from_parts(parts, Body::from(bytes))
 }
 
@@ -172,5 +297,38 @@ async fn listen(pool: &PgPool, cache: &PageCache) -> Result<(), sqlx::Error> {
             Some(_) => cache.invalidate(),
             None => return Ok(()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(n: usize) -> Bytes {
+        Bytes::from(vec![b'x'; n])
+    }
+
+    #[test]
+    fn a_full_cache_makes_way_for_new_pages_oldest_first_by_count_and_by_bytes() {
+        let cache = PageCache::with_limits(3, 10 * 1024, Duration::from_secs(60));
+        cache.listening.store(true, Ordering::SeqCst);
+        let headers = HeaderMap::new();
+        for key in ["a", "b", "c", "d"] {
+            cache.store(key.into(), 0, StatusCode::OK, &headers, page(100));
+        }
+        assert_eq!(cache.usage().0, 3);
+        assert!(cache.lookup("a").is_none(), "the oldest made way");
+        assert!(cache.lookup("d").is_some() && cache.lookup("b").is_some());
+        // A big page pushes out as many as it needs to fit in the bytes allowed.
+        cache.store("big".into(), 0, StatusCode::OK, &headers, page(8 * 1024));
+        let (entries, bytes) = cache.usage();
+        assert!(bytes <= 10 * 1024, "{bytes}");
+        assert!(cache.lookup("big").is_some() && cache.lookup("b").is_none(), "{entries}");
+        // Bigger than the whole cache: not stored at all.
+        cache.store("huge".into(), 0, StatusCode::OK, &headers, page(20 * 1024));
+        assert!(cache.lookup("huge").is_none());
+        // Storing a page again replaces it without counting it twice.
+        cache.store("big".into(), 0, StatusCode::OK, &headers, page(8 * 1024));
+        assert_eq!(cache.usage().1, bytes);
     }
 }

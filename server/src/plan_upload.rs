@@ -3,7 +3,8 @@
 //! (`parse_plan_csv`). A workbook is first turned into CSV text, so the rules are the same.
 
 use crate::plan_xlsx;
-use app::domain::plan_csv::{parse_plan_csv, CsvProblem, COLUMNS};
+use app::domain::plan_csv::{parse_plan_csv, read_cell, CsvProblem, COLUMNS};
+use app::domain::text::allowed_char;
 use app::domain::views::{ImportProblem, ImportRow};
 
 /// Largest file accepted. The server takes request bodies of up to 2 MB; this leaves room for
@@ -111,7 +112,14 @@ fn rows_as_read(csv: &[u8]) -> Vec<ImportRow> {
         if rows.len() == MAX_ROWS {
             break;
         }
-        let cell = |i: usize| record.get(i).map(str::trim).unwrap_or_default().to_owned();
+        // Shown on the preview and stored with the upload: a character that cannot be stored
+        // shows as a replacement mark, and the row's problem names it.
+        let cell = |i: usize| {
+            record
+                .get(i)
+                .map(|c| read_cell(c).chars().map(|c| if allowed_char(c) { c } else { '\u{fffd}' }).collect())
+                .unwrap_or_default()
+        };
         rows.push(ImportRow {
             row: u32::try_from(index + 1).unwrap_or(u32::MAX),
             priority: cell(0),

@@ -4,10 +4,12 @@
 //! Reading turns the sheet into CSV text, cell for cell and row for row, so a workbook meets
 //! exactly the rules a CSV file does and its problems name the rows Excel shows.
 
-use app::domain::plan_csv::{CsvProblem, PlanCsvRow, COLUMNS};
+use app::domain::plan_csv::{neutralise, CsvProblem, PlanCsvRow, COLUMNS};
+use app::domain::text::MAX_CELL_CHARS;
 use calamine::{DataRef, Reader, Xlsx};
 use rust_xlsxwriter::{Format, FormatAlign, Workbook, XlsxError};
 use std::io::Cursor;
+use std::io::Read;
 
 pub const CONTENT_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
@@ -16,9 +18,12 @@ pub const CONTENT_TYPE: &str = "application/vnd.openxmlformats-officedocument.sp
 const MAX_SHEET_ROWS: u32 = 10_000;
 /// Cells beyond this column are read as if they were in it (they are an error either way).
 const MAX_SHEET_COLUMNS: usize = 64;
-/// What the workbook's parts may unpack to, altogether. A 1.5 MB plan unpacks to a few MB;
-/// the limit stops a small file that would unpack to gigabytes before any of it is read.
-const MAX_UNPACKED_BYTES: u128 = 64 * 1024 * 1024;
+/// What the workbook's parts may unpack to, altogether, counted as they are actually unpacked
+/// (the sizes a zip declares are the sender's word). A plan of 5,000 actions unpacks to a few
+/// MB; the limit stops a small file that would unpack to gigabytes before calamine reads it.
+const MAX_UNPACKED_BYTES: u64 = 32 * 1024 * 1024;
+/// Parts a workbook may hold: a plan's has a dozen.
+const MAX_PARTS: usize = 1_000;
 
 /// Column widths in characters, in `COLUMNS` order: text columns wide, numbers narrow.
 const WIDTHS: [f64; 11] = [32.0, 10.0, 32.0, 10.0, 40.0, 60.0, 24.0, 16.0, 40.0, 40.0, 8.0];
@@ -40,7 +45,8 @@ pub fn write_xlsx(rows: &[PlanCsvRow]) -> Result<Vec<u8>, XlsxError> {
         let at = u32::try_from(index + 1).map_err(|_| XlsxError::RowColumnLimitError)?;
         for (column, text) in cells(row).into_iter().enumerate() {
             if !text.is_empty() {
-                sheet.write_string_with_format(at, column as u16, text, &cell)?;
+                // As in the CSV export: a workbook saved on as CSV must not run it either.
+                sheet.write_string_with_format(at, column as u16, neutralise(text), &cell)?;
             }
         }
     }
@@ -71,10 +77,14 @@ fn cells(row: &PlanCsvRow) -> [&str; 11] {
 pub fn sheet_as_csv(bytes: &[u8]) -> Result<(Vec<u8>, Vec<CsvProblem>), String> {
     const UNREADABLE: &str = "The file could not be read as an Excel workbook (.xlsx). Save it from your \
                               spreadsheet as \"Excel Workbook (.xlsx)\" or as \"CSV UTF-8\" and upload that.";
-    if unpacked_size(bytes).ok_or_else(|| UNREADABLE.to_owned())? > MAX_UNPACKED_BYTES {
-        return Err("The workbook unpacks to more than 64 MB, far more than a plan needs. Save just the plan's sheet \
-                    as CSV and upload that."
-            .into());
+    match unpacked_size(bytes, MAX_UNPACKED_BYTES) {
+        None => return Err(UNREADABLE.to_owned()),
+        Some(Unpacked::TooLarge) => {
+            return Err("The workbook unpacks to more than 32 MB, far more than a plan needs. Save just the plan's \
+                        sheet as CSV and upload that."
+                .into())
+        }
+        Some(Unpacked::Within) => {}
     }
     let mut workbook = Xlsx::new(Cursor::new(bytes)).map_err(|_| UNREADABLE.to_owned())?;
     let sheet = workbook.sheet_names().into_iter().next().ok_or("The workbook has no sheets.")?;
@@ -87,13 +97,22 @@ pub fn sheet_as_csv(bytes: &[u8]) -> Result<(Vec<u8>, Vec<CsvProblem>), String> 
         let (row, column) = cell.get_position();
         let text = match cell_text(cell.get_value()) {
             Ok(text) => text,
-            Err(code) => {
+            Err(CellProblem::Error(code)) => {
                 problems.push(CsvProblem {
                     row: row as usize + 1,
                     column: COLUMNS.get(column as usize).copied(),
                     message: format!("holds the spreadsheet error {code}: correct it, or type the value in"),
                 });
                 code
+            }
+            Err(CellProblem::TooLong) => {
+                // Not copied: one long shared string may be referred to by thousands of cells.
+                problems.push(CsvProblem {
+                    row: row as usize + 1,
+                    column: COLUMNS.get(column as usize).copied(),
+                    message: format!("is longer than {MAX_CELL_CHARS} characters"),
+                });
+                String::new()
             }
         };
         if text.trim().is_empty() {
@@ -133,22 +152,52 @@ pub fn sheet_as_csv(bytes: &[u8]) -> Result<(Vec<u8>, Vec<CsvProblem>), String> 
     Ok((csv, problems))
 }
 
-/// What the archive's parts unpack to, from its central directory (the zip reader refuses to
-/// unpack a part beyond its recorded size, so this is a true bound). `None` if unreadable.
-fn unpacked_size(bytes: &[u8]) -> Option<u128> {
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
-    let mut total = 0u128;
-    for index in 0..archive.len() {
-        total = total.checked_add(u128::from(archive.by_index_raw(index).ok()?.size()))?;
-    }
-    Some(total)
+enum Unpacked {
+    Within,
+    TooLarge,
 }
 
-/// A cell as the text a CSV file would hold, or `Err` with the spreadsheet error it shows.
-fn cell_text(value: &DataRef<'_>) -> Result<String, String> {
+/// Whether the archive's parts, unpacked for real (not as declared), stay within `limit`
+/// bytes altogether; `None` if it is not a readable zip archive.
+fn unpacked_size(bytes: &[u8], limit: u64) -> Option<Unpacked> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
+    if archive.len() > MAX_PARTS {
+        return Some(Unpacked::TooLarge);
+    }
+    let mut total = 0u64;
+    for index in 0..archive.len() {
+        let part = archive.by_index(index).ok()?;
+        // Read at most one byte past what is left, so a lying part costs no more than the limit.
+        let read = std::io::copy(&mut part.take(limit - total + 1), &mut std::io::sink()).ok()?;
+        total += read;
+        if total > limit {
+            return Some(Unpacked::TooLarge);
+        }
+    }
+    Some(Unpacked::Within)
+}
+
+enum CellProblem {
+    /// The spreadsheet error the cell shows.
+    Error(String),
+    /// Longer than any column takes.
+    TooLong,
+}
+
+/// A cell's text, refused before it is copied when it is longer than any column takes.
+fn bounded(text: &str) -> Result<String, CellProblem> {
+    if text.len() > MAX_CELL_CHARS && text.chars().count() > MAX_CELL_CHARS {
+        Err(CellProblem::TooLong)
+    } else {
+        Ok(text.to_owned())
+    }
+}
+
+/// A cell as the text a CSV file would hold, or the problem it has.
+fn cell_text(value: &DataRef<'_>) -> Result<String, CellProblem> {
     Ok(match value {
-        DataRef::String(s) => s.clone(),
-        DataRef::SharedString(s) => (*s).to_owned(),
+        DataRef::String(s) => return bounded(s),
+        DataRef::SharedString(s) => return bounded(s),
         DataRef::Int(n) => n.to_string(),
         DataRef::Float(n) => number_text(*n),
         DataRef::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_owned(),
@@ -161,8 +210,8 @@ fn cell_text(value: &DataRef<'_>) -> Result<String, String> {
             }
         }
         DataRef::DateTime(d) => number_text(d.as_f64()),
-        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.clone(),
-        DataRef::Error(e) => return Err(e.to_string()),
+        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => return bounded(s),
+        DataRef::Error(e) => return Err(CellProblem::Error(e.to_string())),
         DataRef::Empty => String::new(),
     })
 }

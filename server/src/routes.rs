@@ -3,12 +3,12 @@
 
 use crate::handlers::{export_csv, healthz};
 use crate::page_cache::{self, PageCache};
-use crate::{auth, import_upload, security};
+use crate::{auth, headers, import_upload, security};
 use app::server::state::AppState;
 use app::{shell, App};
 use axum::middleware::from_fn_with_state;
 use axum::routing::{get, post};
-use axum::Router;
+use axum::{Extension, Router};
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::sync::Arc;
 use tower_http::compression::CompressionLayer;
@@ -27,11 +27,12 @@ pub const PLAN_UPLOAD: &str = "/committees/{committee}/plans/import";
 /// pages and server functions, so a route added here without a matrix entry fails it).
 pub const PLAIN_ROUTES: [&str; 4] = [HEALTHZ, EXPORT_CSV, EXPORT_XLSX, PLAN_UPLOAD];
 
-/// Layers run outside in: trace, body limit, the same-origin check for anything that changes
+/// Layers run outside in: trace, security headers, body limit, the same-origin check for anything that changes
 /// state, compression, the page cache (anonymous pages only, stored uncompressed), sessions,
 /// then working out who is asking.
 pub fn router(state: AppState, cache: Arc<PageCache>) -> Router {
     let routes = generate_route_list(App);
+    let renderer = PageRenderer(pages(&state));
     Router::new()
         .route(HEALTHZ, get(healthz))
         .route(EXPORT_CSV, get(export_csv))
@@ -43,11 +44,28 @@ pub fn router(state: AppState, cache: Arc<PageCache>) -> Router {
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(from_fn_with_state(state.clone(), auth::identify))
+        .layer(Extension(renderer))
         .layer(auth::session_layer(&state))
         .layer(from_fn_with_state(cache, page_cache::middleware))
         .layer(CompressionLayer::new())
         .layer(from_fn_with_state(state.clone(), security::same_origin_only))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(from_fn_with_state(headers::SecurityHeaders::new(state.secure_cookies), headers::middleware))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// The pages alone, for rendering a page again in answer to a refused form (a layer of the
+/// router sees only the route it wraps, so it cannot send a request to another route).
+#[derive(Clone)]
+pub struct PageRenderer(pub Router);
+
+fn pages(state: &AppState) -> Router {
+    Router::new()
+        .leptos_routes_with_context(state, generate_route_list(App), || (), {
+            let options = state.leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .with_state(state.clone())
 }

@@ -173,15 +173,7 @@ async fn without_a_person_a_query_sees_only_public_rows(pool: PgPool) {
 async fn a_draft_protocol_is_seen_by_its_subgroup_and_the_committees_asked_to_ratify_it(pool: PgPool) {
     server::demo::load_if_empty(&pool).await.unwrap();
     // Make one protocol a draft put to Stirling only.
-    sqlx::query("update protocols set is_public = false where slug = 'fv-ird-procedure'").execute(&pool).await.unwrap();
-    sqlx::query(
-        "delete from protocol_ratifications r using protocol_versions v, protocols p, committees c
-          where r.protocol_version_id = v.id and v.protocol_id = p.id and p.slug = 'fv-ird-procedure'
-            and r.committee_id = c.id and c.slug <> 'stirling'",
-    )
-    .execute(&pool)
-    .await
-    .unwrap();
+    ird_procedure_as_a_draft_put_to_stirling_only(&pool).await;
     let app_pool = common::app_pool(&pool, 1);
     let sees = |email: Option<&'static str>| {
         let (pool, app_pool) = (pool.clone(), app_pool.clone());
@@ -209,4 +201,144 @@ async fn a_draft_protocol_is_seen_by_its_subgroup_and_the_committees_asked_to_ra
     assert!(!sees(Some("falkirk.lead@example.org")).await, "a committee not asked");
     assert!(!sees(Some("chair.protocols@example.org")).await, "another subgroup");
     assert!(!sees(None).await, "the public");
+}
+
+/// Plain SQL as the server's role, with a real person set, trying to get around the rules the
+/// server functions keep: each must be refused by the database itself.
+#[sqlx::test(migrations = "../migrations")]
+async fn plain_sql_as_the_servers_role_cannot_get_around_the_rules(pool: PgPool) {
+    server::demo::load_if_empty(&pool).await.unwrap();
+    let id = |sql: &'static str| {
+        let pool = pool.clone();
+        async move { sqlx::query_scalar::<_, uuid::Uuid>(sql).fetch_one(&pool).await.unwrap() }
+    };
+    let clacks_lead = id("select id from people where email = 'clacks.lead@example.org'").await;
+    let falkirk_lead = id("select id from people where email = 'falkirk.lead@example.org'").await;
+    let clacks = id("select id from committees where slug = 'clackmannanshire'").await;
+    let falkirk = id("select id from committees where slug = 'falkirk'").await;
+    let draft_action = id(
+        "select pa.action_id from plan_actions pa join plans p on p.id = pa.plan_id where p.slug = '2025-27' limit 1",
+    )
+    .await;
+    let falkirk_plan = id("select p.id from plans p where p.committee_id = (select id from committees where slug = 'falkirk') and p.status = 'published' limit 1").await;
+    let falkirk_objective =
+        id("select id from objectives where plan_id = (select p.id from plans p join committees c on c.id = p.committee_id where c.slug = 'falkirk' and p.status = 'published' limit 1) limit 1").await;
+    // A draft protocol of the IRD Steering Group, put to Stirling only.
+    ird_procedure_as_a_draft_put_to_stirling_only(&pool).await;
+    let draft_version =
+        id("select v.id from protocol_versions v join protocols p on p.id = v.protocol_id where p.slug = 'fv-ird-procedure' limit 1").await;
+    // A used invitation of Clackmannanshire's, and a pending person of Falkirk's.
+    sqlx::query(
+        "with p as (insert into people (email, display_name) values ('used@example.org', 'Used Link') returning id)
+         insert into invitations (person_id, committee_id, token_hash, expires_at, used_at)
+         select id, $1, repeat('a', 64), now() + interval '1 day', now() from p",
+    )
+    .bind(clacks)
+    .execute(&pool)
+    .await
+    .unwrap();
+    let pending = id("with p as (insert into people (email, display_name) values ('pending.falkirk@example.org', 'Pending') returning id)
+                      insert into committee_memberships (person_id, committee_id, role)
+                      select id, (select id from committees where slug = 'falkirk'), 'lead_officer' from p returning person_id").await;
+
+    let app_pool = common::app_pool(&pool, 1);
+    let attacks: Vec<(uuid::Uuid, &str, String)> = vec![
+        (clacks_lead, "make oneself a platform admin", "update people set is_platform_admin = true where id = app.person()".into()),
+        (
+            clacks_lead,
+            "revive a used invitation link",
+            format!("update invitations set used_at = null where committee_id = '{clacks}'"),
+        ),
+        (
+            clacks_lead,
+            "re-point an invitation link at someone else",
+            format!("update invitations set person_id = '{pending}' where committee_id = '{clacks}'"),
+        ),
+        (
+            clacks_lead,
+            "write a link for another committee's pending person",
+            format!(
+                "insert into invitations (person_id, committee_id, token_hash, created_by, expires_at)
+                 values ('{pending}', '{clacks}', repeat('b', 64), app.person(), now() + interval '7 days')"
+            ),
+        ),
+        (
+            falkirk_lead,
+            "ask for a ratification to read another subgroup's draft protocol",
+            format!("insert into protocol_ratifications (protocol_version_id, committee_id) values ('{draft_version}', '{falkirk}')"),
+        ),
+        (
+            falkirk_lead,
+            "place another committee's private action into a published plan",
+            format!(
+                "insert into plan_actions (plan_id, committee_id, objective_id, action_id, position)
+                 values ('{falkirk_plan}', '{falkirk}', '{falkirk_objective}', '{draft_action}', 999)"
+            ),
+        ),
+        (
+            falkirk_lead,
+            "re-point a placement at another committee's private action",
+            format!("update plan_actions set action_id = '{draft_action}' where committee_id = '{falkirk}'"),
+        ),
+        (
+            falkirk_lead,
+            "write into another committee's audit trail",
+            format!(
+                "insert into audit_events (person_id, committee_id, entity, operation, summary)
+                 values (app.person(), '{clacks}', 'plan', 'update', 'forged')"
+            ),
+        ),
+        (
+            falkirk_lead,
+            "hand one's own action to another committee",
+            format!("update actions set owner_committee_id = '{clacks}' where owner_committee_id = '{falkirk}'"),
+        ),
+        (
+            falkirk_lead,
+            "move a membership onto another committee",
+            format!("update committee_memberships set committee_id = '{clacks}' where committee_id = '{falkirk}'"),
+        ),
+    ];
+    for (person, what, sql) in &attacks {
+        let mut tx = app::server::db::begin_as(&app_pool, Some(*person)).await.unwrap();
+        let result = sqlx::query(sql).execute(&mut *tx).await;
+        let refused = match result {
+            Err(_) => true,
+            Ok(done) => done.rows_affected() == 0,
+        };
+        assert!(refused, "the database let fv_app {what}: {sql}");
+        tx.rollback().await.ok();
+    }
+    // And the functions that do issue links keep the same rule.
+    let mut tx = app::server::db::begin_as(&app_pool, Some(clacks_lead)).await.unwrap();
+    let issued: bool = sqlx::query_scalar("select app.issue_invitation($1, $2, null, repeat('c', 64), 7)")
+        .bind(pending)
+        .bind(clacks)
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+    assert!(!issued, "a link for a person another committee invited");
+    tx.rollback().await.unwrap();
+    let sees_draft: i64 = sqlx::query_scalar("select count(*) from protocols where slug = 'fv-ird-procedure'")
+        .fetch_one(&mut *begin(&app_pool, falkirk_lead).await)
+        .await
+        .unwrap();
+    assert_eq!(sees_draft, 0);
+}
+
+async fn begin(pool: &PgPool, person: uuid::Uuid) -> sqlx::Transaction<'static, sqlx::Postgres> {
+    app::server::db::begin_as(pool, Some(person)).await.unwrap()
+}
+
+/// Makes the FV IRD Procedure a draft protocol that only Stirling is asked to ratify.
+async fn ird_procedure_as_a_draft_put_to_stirling_only(pool: &PgPool) {
+    sqlx::query("update protocols set is_public = false where slug = 'fv-ird-procedure'").execute(pool).await.unwrap();
+    sqlx::query(
+        "delete from protocol_ratifications r using protocol_versions v, protocols p, committees c
+          where r.protocol_version_id = v.id and v.protocol_id = p.id and p.slug = 'fv-ird-procedure'
+            and r.committee_id = c.id and c.slug <> 'stirling'",
+    )
+    .execute(pool)
+    .await
+    .unwrap();
 }

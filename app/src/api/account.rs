@@ -4,52 +4,47 @@ use crate::domain::views::InvitationView;
 use crate::error::AppError;
 use leptos::prelude::*;
 
-/// Failed attempts allowed per account, and per client address, in the throttling window.
-pub const ACCOUNT_ATTEMPTS: i64 = 5;
-pub const ADDRESS_ATTEMPTS: i64 = 20;
-pub const THROTTLE_MINUTES: i32 = 15;
-
 #[server(endpoint = "sign_in")]
 pub async fn sign_in(email: String, password: String, #[server(default)] next: String) -> Result<(), AppError> {
-    use crate::domain::account::safe_return_path;
+    use crate::domain::account::{safe_return_path, throttle_keys, THROTTLE_MINUTES};
+    use crate::domain::text::MAX_PASSWORD;
     use crate::server::auth::{password, session};
     use crate::server::{db, db::people, request, state::app_state};
 
-    let account_key = format!("account:{}", email.trim().to_lowercase());
-    let address_key = format!("address:{}", request::client_addr());
-    let mut tx = db::begin_as(&app_state()?.pool, None).await?;
-    if people::recent_failures(&mut tx, &account_key, THROTTLE_MINUTES).await? >= ACCOUNT_ATTEMPTS
-        || people::recent_failures(&mut tx, &address_key, THROTTLE_MINUTES).await? >= ADDRESS_ATTEMPTS
-    {
+    let keys = throttle_keys(&email, &request::client_addr());
+    let pool = app_state()?.pool;
+    // Counted before it is checked, in one step, so parallel guesses cannot slip past.
+    let mut tx = db::begin_as(&pool, None).await?;
+    let Some(attempt) = people::claim_attempt(&mut tx, &keys).await? else {
         return Err(AppError::TooManyRequests(format!(
-            "Too many failed attempts to sign in. Please wait {THROTTLE_MINUTES} minutes and try again, \
-             or ask your committee's lead officer for a new sign-in link."
+            "Too many failed attempts to sign in. Please wait {THROTTLE_MINUTES} minutes and try again. \
+             If you have forgotten your password, a platform admin can give you a new one-time sign-in link."
         )));
-    }
+    };
     let credentials = people::credentials(&mut tx, &email).await?;
+    tx.commit().await?;
     let (person, version, hash) = match credentials {
         Some(c) => (Some(c.person_id), c.auth_version, c.password_hash),
         None => (None, 0, None),
     };
-    let matches = password::verify(password, hash).await;
+    // No password is longer than the limit, but checking one still takes the usual time.
+    let too_long = password.chars().count() > MAX_PASSWORD;
+    let matches = password::verify(if too_long { String::new() } else { password }, hash).await && !too_long;
     let Some(person_id) = person.filter(|_| matches) else {
-        people::record_failure(&mut tx, &[account_key, address_key]).await?;
-        tx.commit().await?;
         return Err(AppError::BadCredentials);
     };
-    people::clear_failures(&mut tx, &account_key).await?;
+    let mut tx = db::begin_as(&pool, None).await?;
+    people::attempt_succeeded(&mut tx, attempt, &keys[0].key).await?;
     tx.commit().await?;
     session::start(&request::session()?, person_id, version).await?;
-    leptos_axum::redirect(&safe_return_path(&next));
-    Ok(())
+    request::redirect(&safe_return_path(&next))
 }
 
 #[server(endpoint = "sign_out")]
 pub async fn sign_out() -> Result<(), AppError> {
     use crate::server::{auth::session, request};
     session::end(&request::session()?).await?;
-    leptos_axum::redirect("/");
-    Ok(())
+    request::redirect("/")
 }
 
 /// Changes the signed-in person's password and ends every other session of theirs.
@@ -102,7 +97,7 @@ pub async fn get_invitation(token: String) -> Result<InvitationView, AppError> {
 #[cfg(feature = "ssr")]
 fn expired_link() -> AppError {
     AppError::NotFound(
-        "this sign-in link: it may have been used already or have expired. Ask the person who sent it for a new one"
+        "this sign-in link: it may have been used already, replaced by a newer one, or have expired. Ask the person who invited you, or a platform admin, for a new one"
             .into(),
     )
 }
@@ -141,6 +136,5 @@ pub async fn accept_invitation(token: String, password: String, confirm: String)
     tx.commit().await?;
     session::start(&request::session()?, person_id, version).await?;
     request::notice(format!("Welcome, {}. Your password is set and you are signed in.", invitee.display_name)).await?;
-    leptos_axum::redirect("/account");
-    Ok(())
+    request::redirect("/account")
 }

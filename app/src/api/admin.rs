@@ -138,16 +138,10 @@ pub async fn add_subgroup_member(
         },
     )
     .await?;
-    let token = accounts::link_if_needed(&mut tx, &invitee, None, Some(s.id), viewer.id).await?;
+    let invited = accounts::invitation_outcome(&mut tx, &invitee, None, Some(s.id)).await?;
     tx.commit().await?;
     let added = format!("{} is now {} of {}.", person.display_name, role.label().to_lowercase(), s.name);
-    match token {
-        Some(token) => {
-            request::notice_with_link(format!("{added} Send them this one-time link to set their password:"), &token)
-                .await
-        }
-        None => request::notice(format!("{added} They already have an account.")).await,
-    }
+    request::notice_invited(invited.message(&added), &invited).await
 }
 
 #[server(endpoint = "remove_subgroup_member")]
@@ -185,11 +179,11 @@ pub async fn issue_sign_in_link(person: String) -> Result<(), AppError> {
     use crate::server::db::{admin, audit};
     use crate::server::{accounts, request};
     let (viewer, mut tx) = request::begin().await?;
-    let viewer = accounts::admin(viewer)?;
+    accounts::admin(viewer)?;
     let not_found = || AppError::not_found("that person");
     let person_id = uuid::Uuid::parse_str(person.trim()).map_err(|_| not_found())?;
     let (name, _) = admin::person_label(&mut tx, person_id).await?.ok_or_else(not_found)?;
-    let token = accounts::issue_link(&mut tx, person_id, None, None, viewer.id).await?;
+    let token = accounts::issue_link(&mut tx, person_id, None, None).await?.ok_or(AppError::Forbidden)?;
     audit::record(
         &mut tx,
         audit::AuditEvent {
@@ -206,7 +200,7 @@ pub async fn issue_sign_in_link(person: String) -> Result<(), AppError> {
     .await?;
     tx.commit().await?;
     request::notice_with_link(
-        format!("A new one-time link for {name} (their current password keeps working until they use it):"),
+        format!("A new one-time link for {name}; any earlier link of theirs no longer works, and their current password keeps working until they use this one:"),
         &token,
     )
     .await

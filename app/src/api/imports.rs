@@ -111,7 +111,7 @@ pub async fn import_uploaded_plan(
     )
     .await?;
     tx.commit().await?;
-    leptos_axum::redirect(&crate::pages::plan_href(&c.slug, &slug));
+    request::redirect(&crate::pages::plan_href(&c.slug, &slug))?;
     request::notice(format!(
         "Imported {} from {} into the new draft plan {title}. Only members of {} can see it until it is published.",
         ssr::actions_phrase(summary.actions),

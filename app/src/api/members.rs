@@ -69,19 +69,10 @@ pub async fn invite_member(
         },
     )
     .await?;
-    let token = accounts::link_if_needed(&mut tx, &invitee, Some(c.id), None, viewer.id).await?;
+    let invited = accounts::invitation_outcome(&mut tx, &invitee, Some(c.id), None).await?;
     tx.commit().await?;
     let added = format!("{} is now a {} of {}.", person.display_name, role.label().to_lowercase(), c.name);
-    match token {
-        Some(token) => {
-            request::notice_with_link(
-                format!("{added} Send them this one-time link to set their password (it works once, for {LINK_VALID_DAYS} days):"),
-                &token,
-            )
-            .await
-        }
-        None => request::notice(format!("{added} They already have an account and can sign in now.")).await,
-    }
+    request::notice_invited(invited.message(&added), &invited).await
 }
 
 #[server(endpoint = "change_member_role")]

@@ -145,7 +145,6 @@ pub async fn link_protocol(action: String, protocol: String, linked: String) -> 
         .ok_or_else(|| AppError::invalid("protocol", "Choose a protocol from the list."))?;
     let linking = linked == "true";
     protocol_edits::set_link(&mut tx, id, p.id, linking, a.owner_committee_id, a.owner_subgroup_id).await?;
-    updates::notify_action_changed(&mut tx, id).await?;
     tx.commit().await?;
     request::notice(if linking {
         format!("Linked to \"{}\".", p.title)

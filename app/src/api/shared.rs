@@ -14,7 +14,7 @@ pub async fn create_shared_action(
 ) -> Result<(), AppError> {
     use crate::domain::account::SubgroupRole;
     use crate::domain::update::check_wording;
-    use crate::server::db::{members, shared, updates};
+    use crate::server::db::{members, shared};
     use crate::server::request;
     let (viewer, mut tx) = request::begin().await?;
     let viewer = request::signed_in(viewer)?;
@@ -25,7 +25,7 @@ pub async fn create_shared_action(
         return Err(AppError::Forbidden);
     }
     let wording = check_wording(&description, &lead, &timescale, &evidence)?;
-    let id = shared::create(
+    shared::create(
         &mut tx,
         &shared::NewSharedAction {
             subgroup_id: s.id,
@@ -36,7 +36,6 @@ pub async fn create_shared_action(
         },
     )
     .await?;
-    updates::notify_action_changed(&mut tx, id).await?;
     tx.commit().await?;
     request::notice(format!(
         "Shared action created. Lead officers of the committees taking part in {} can now adopt it into their plans.",
@@ -115,7 +114,7 @@ pub async fn stop_adopting(committee: String, plan: String, action: String, vers
     shared::stop_adopting(&mut tx, header.id, header.committee_id, &action, version).await?;
     tx.commit().await?;
     // The action page this came from no longer exists in this plan.
-    leptos_axum::redirect(&crate::pages::plan_href(&header.committee.slug, &header.slug));
+    request::redirect(&crate::pages::plan_href(&header.committee.slug, &header.slug))?;
     request::notice(format!(
         "{} no longer includes \"{}\". Its history is kept, and it can be adopted again from the subgroup's page.",
         header.title,

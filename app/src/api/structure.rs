@@ -37,12 +37,7 @@ mod guard {
         uuid::Uuid::parse_str(value.trim()).map_err(|_| AppError::not_found(what.to_owned()))
     }
 
-    pub async fn finish(
-        mut tx: Transaction<'static, Postgres>,
-        header: &PlanHeader,
-        message: String,
-    ) -> Result<(), AppError> {
-        crate::server::db::import::notify_plan_changed(&mut tx, &header.committee.slug).await?;
+    pub async fn finish(tx: Transaction<'static, Postgres>, message: String) -> Result<(), AppError> {
         tx.commit().await?;
         request::notice(message).await
     }
@@ -61,14 +56,14 @@ pub async fn add_part(
     use crate::domain::structure::{check_title, Part};
     use crate::server::db::structure;
     let part = Part::parse(&kind)?;
-    let (mut tx, header, plan) = guard::lead_plan(&committee, &plan).await?;
+    let (mut tx, _, plan) = guard::lead_plan(&committee, &plan).await?;
     let title = check_title(part, &title)?;
     let parent = match parent.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
         Some(p) => Some(guard::uuid(p, "that part of the plan")?),
         None => None,
     };
     structure::add(&mut tx, &plan, part, parent, &title).await?;
-    guard::finish(tx, &header, format!("Added the {} \"{title}\".", part.label())).await
+    guard::finish(tx, format!("Added the {} \"{title}\".", part.label())).await
 }
 
 #[server(endpoint = "rename_part")]
@@ -83,11 +78,11 @@ pub async fn rename_part(
     use crate::domain::structure::{check_title, Part};
     use crate::server::db::structure;
     let part = Part::parse(&kind)?;
-    let (mut tx, header, plan) = guard::lead_plan(&committee, &plan).await?;
+    let (mut tx, _, plan) = guard::lead_plan(&committee, &plan).await?;
     let id = guard::uuid(&id, "that part of the plan")?;
     let title = check_title(part, &title)?;
     structure::rename(&mut tx, &plan, part, id, version, &title).await?;
-    guard::finish(tx, &header, format!("Saved the {}'s new title.", part.label())).await
+    guard::finish(tx, format!("Saved the {}'s new title.", part.label())).await
 }
 
 #[server(endpoint = "retire_part")]
@@ -101,12 +96,11 @@ pub async fn retire_part(
     use crate::domain::structure::Part;
     use crate::server::db::structure;
     let part = Part::parse(&kind)?;
-    let (mut tx, header, plan) = guard::lead_plan(&committee, &plan).await?;
+    let (mut tx, _, plan) = guard::lead_plan(&committee, &plan).await?;
     let id = guard::uuid(&id, "that part of the plan")?;
     structure::retire(&mut tx, &plan, part, id, version).await?;
     guard::finish(
         tx,
-        &header,
         format!(
             "Retired the {}. It and everything under it leave the plan; other numbers stay until you renumber.",
             part.label()
@@ -128,7 +122,7 @@ pub async fn move_part(
     use crate::server::db::structure;
     let part = Part::parse(&kind)?;
     let direction = Direction::parse(&direction)?;
-    let (mut tx, header, plan) = guard::lead_plan(&committee, &plan).await?;
+    let (mut tx, _, plan) = guard::lead_plan(&committee, &plan).await?;
     let id = guard::uuid(&id, "that part of the plan")?;
     let moved = structure::move_part(&mut tx, &plan, part, id, version, direction).await?;
     let message = if moved {
@@ -136,20 +130,16 @@ pub async fn move_part(
     } else {
         format!("The {} is already at the {}.", part.label(), if direction == Direction::Up { "top" } else { "bottom" })
     };
-    guard::finish(tx, &header, message).await
+    guard::finish(tx, message).await
 }
 
 #[server(endpoint = "renumber_plan")]
 pub async fn renumber_plan(committee: String, plan: String) -> Result<(), AppError> {
     use crate::server::db::structure;
-    let (mut tx, header, plan) = guard::lead_plan(&committee, &plan).await?;
+    let (mut tx, _, plan) = guard::lead_plan(&committee, &plan).await?;
     structure::renumber(&mut tx, &plan).await?;
-    guard::finish(
-        tx,
-        &header,
-        "Renumbered: priorities, outcomes, objectives and actions now run 1, 2, 3… without gaps.".into(),
-    )
-    .await
+    guard::finish(tx, "Renumbered: priorities, outcomes, objectives and actions now run 1, 2, 3… without gaps.".into())
+        .await
 }
 
 #[server(endpoint = "add_plan_action")]
@@ -164,11 +154,11 @@ pub async fn add_plan_action(
 ) -> Result<(), AppError> {
     use crate::domain::update::check_wording;
     use crate::server::db::plan_actions;
-    let (mut tx, header, plan) = guard::lead_plan(&committee, &plan).await?;
+    let (mut tx, _, plan) = guard::lead_plan(&committee, &plan).await?;
     let objective = guard::uuid(&objective, "that objective")?;
     let wording = check_wording(&description, &lead, &timescale, &evidence)?;
     plan_actions::add(&mut tx, &plan, objective, &wording).await?;
-    guard::finish(tx, &header, "Added the action to the plan.".into()).await
+    guard::finish(tx, "Added the action to the plan.".into()).await
 }
 
 #[server(endpoint = "reword_action")]
@@ -185,22 +175,21 @@ pub async fn reword_action(
 ) -> Result<(), AppError> {
     use crate::domain::update::check_wording;
     use crate::server::db::plan_actions;
-    let (mut tx, header, plan) = guard::lead_plan(&committee, &plan).await?;
+    let (mut tx, _, plan) = guard::lead_plan(&committee, &plan).await?;
     let action = guard::uuid(&action, "that action")?;
     let wording = check_wording(&description, &lead, &timescale, &evidence)?;
     plan_actions::reword(&mut tx, &plan, action, version, &wording).await?;
-    guard::finish(tx, &header, "Saved the action's new wording.".into()).await
+    guard::finish(tx, "Saved the action's new wording.".into()).await
 }
 
 #[server(endpoint = "retire_action")]
 pub async fn retire_action(committee: String, plan: String, action: String, version: i32) -> Result<(), AppError> {
     use crate::server::db::plan_actions;
-    let (mut tx, header, plan) = guard::lead_plan(&committee, &plan).await?;
+    let (mut tx, _, plan) = guard::lead_plan(&committee, &plan).await?;
     let action = guard::uuid(&action, "that action")?;
     plan_actions::retire(&mut tx, &plan, action, version).await?;
     guard::finish(
         tx,
-        &header,
         "Retired the action from the plan; its history is kept and other numbers stay until you renumber.".into(),
     )
     .await
@@ -217,12 +206,12 @@ pub async fn move_action(
     use crate::domain::structure::Direction;
     use crate::server::db::plan_actions;
     let direction = Direction::parse(&direction)?;
-    let (mut tx, header, plan) = guard::lead_plan(&committee, &plan).await?;
+    let (mut tx, _, plan) = guard::lead_plan(&committee, &plan).await?;
     let action = guard::uuid(&action, "that action")?;
     let moved = plan_actions::move_action(&mut tx, &plan, action, version, direction).await?;
     let message =
         if moved { format!("Moved the action {}.", direction.label()) } else { "The action is already there.".into() };
-    guard::finish(tx, &header, message).await
+    guard::finish(tx, message).await
 }
 
 #[server(endpoint = "record_review")]
@@ -230,7 +219,7 @@ pub async fn record_review(committee: String, plan: String, reviewed_on: String,
     use crate::domain::dates::long_date;
     use crate::domain::structure::parse_review_date;
     use crate::server::db::reviews;
-    let (mut tx, header, plan) = guard::lead_plan(&committee, &plan).await?;
+    let (mut tx, _, plan) = guard::lead_plan(&committee, &plan).await?;
     let (y, m, d) = parse_review_date(&reviewed_on)?;
     let date = time::Month::try_from(m)
         .ok()
@@ -243,7 +232,6 @@ pub async fn record_review(committee: String, plan: String, reviewed_on: String,
     reviews::record(&mut tx, plan.id, plan.committee_id, date, note).await?;
     guard::finish(
         tx,
-        &header,
         format!(
             "Recorded: reviewed and updated {}. The plan as it stands now is kept for comparison.",
             long_date(&date.to_string())

@@ -21,7 +21,7 @@ mod client {
     use wasm_bindgen_futures::JsFuture;
     use web_sys::{
         DomParser, FormData, Headers, HtmlButtonElement, HtmlElement, HtmlFormElement, Request, RequestCredentials,
-        RequestInit, RequestRedirect, Response, SubmitEvent, SupportedType, UrlSearchParams,
+        RequestInit, RequestMode, RequestRedirect, Response, SubmitEvent, SupportedType, UrlSearchParams,
     };
 
     thread_local! {
@@ -67,8 +67,14 @@ mod client {
         let body: String = params.to_string().into();
         leptos::task::spawn_local(async move {
             match post(&action, &body).await {
-                Ok((url, html)) => swap(&url, &html),
-                // Unreachable or unreadable: post again as a plain form, as without JavaScript.
+                Ok(Answer::Page { url, redirected, html }) => swap(&url, redirected, &html),
+                // Not a page of this site: let the browser go there itself, as without
+                // JavaScript, rather than putting it into this page.
+                Ok(Answer::Elsewhere(url)) => {
+                    let _ = web_sys::window().map(|w| w.location().assign(&url));
+                }
+                // Unreachable, unreadable, or redirected off this site (which a same-origin
+                // fetch refuses): post again as a plain form, as without JavaScript.
                 Err(_) => {
                     let _ = form.remove_attribute("aria-busy");
                     let _ = form.submit();
@@ -77,7 +83,21 @@ mod client {
         });
     }
 
-    async fn post(action: &str, body: &str) -> Result<(String, String), JsValue> {
+    enum Answer {
+        /// HTML from this site's own origin, to put in place of the page.
+        Page { url: String, redirected: bool, html: String },
+        /// Anything else: where the browser should go instead.
+        Elsewhere(String),
+    }
+
+    /// Whether `url` is on the origin of the page itself.
+    fn same_origin(url: &str) -> bool {
+        let here = web_sys::window().and_then(|w| w.location().origin().ok());
+        let there = web_sys::Url::new(url).ok().map(|u| u.origin());
+        matches!((here, there), (Some(a), Some(b)) if a == b && a != "null")
+    }
+
+    async fn post(action: &str, body: &str) -> Result<Answer, JsValue> {
         let window = web_sys::window().ok_or(JsValue::NULL)?;
         let headers = Headers::new()?;
         headers.set("Content-Type", "application/x-www-form-urlencoded")?;
@@ -87,14 +107,21 @@ mod client {
         init.set_body(&JsValue::from_str(body));
         init.set_headers(&headers);
         init.set_credentials(RequestCredentials::SameOrigin);
+        // A redirect to another origin fails the fetch instead of reading that site's answer.
+        init.set_mode(RequestMode::SameOrigin);
         init.set_redirect(RequestRedirect::Follow);
         let request = Request::new_with_str_and_init(action, &init)?;
         let response: Response = JsFuture::from(window.fetch_with_request(&request)).await?.dyn_into()?;
+        let url = response.url();
+        let html = response.headers().get("content-type")?.is_some_and(|t| t.starts_with("text/html"));
+        if !same_origin(&url) || !html {
+            return Ok(Answer::Elsewhere(url));
+        }
         let text = JsFuture::from(response.text()?).await?.as_string().unwrap_or_default();
-        Ok((response.url(), text))
+        Ok(Answer::Page { url, redirected: response.redirected(), html: text })
     }
 
-    fn swap(url: &str, html: &str) {
+    fn swap(url: &str, redirected: bool, html: &str) {
         let Some(window) = web_sys::window() else { return };
         let Some(document) = window.document() else { return };
         let parsed = DomParser::new().and_then(|p| p.parse_from_string(html, SupportedType::TextHtml));
@@ -108,7 +135,8 @@ mod client {
         };
         body.set_inner_html(&new_body.inner_html());
         document.set_title(&parsed.title());
-        let same_page = window.location().href().is_ok_and(|href| href == url);
+        // A refused form comes back as the page itself, without a redirect: the address stays.
+        let same_page = !redirected || window.location().href().is_ok_and(|href| href == url);
         if !same_page {
             if let Ok(history) = window.history() {
                 let _ = history.push_state_with_url(&JsValue::NULL, "", Some(url));

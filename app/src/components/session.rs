@@ -30,12 +30,22 @@ pub fn flash() -> Option<Flash> {
 pub fn current_path() -> String {
     #[cfg(feature = "ssr")]
     {
+        // The page's canonical address, so a page shared from the cache links back to itself.
         leptos::prelude::use_context::<http::request::Parts>()
-            .map(|p| p.uri.path_and_query().map(|pq| pq.to_string()).unwrap_or_else(|| "/".into()))
+            .and_then(|p| crate::domain::address::canonical_address(p.uri.path(), p.uri.query()))
             .unwrap_or_else(|| "/".into())
     }
     #[cfg(not(feature = "ssr"))]
     {
         "/".into()
+    }
+}
+
+/// Marks the page being rendered as not to be shared through the page cache (its address
+/// names something that does not exist, so every such address would be an entry of its own).
+pub fn not_shared() {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+        response.insert_header(http::HeaderName::from_static("x-page-cache"), http::HeaderValue::from_static("skip"));
     }
 }

@@ -120,6 +120,28 @@ impl Flash {
         Flash { kind: FlashKind::Success, message: message.into(), form: None, fields: vec![], error: None, link: None }
     }
 
+    /// A refused form's message, carried back with what was typed into the form posted to
+    /// `form`: never secrets, and bounded (fields, characters per field, bytes in all) so a
+    /// refused post cannot fill the session store. Only a field-by-field refusal or a stale
+    /// edit keeps the error itself (for the messages by each field and the conflict panel).
+    pub fn refused(error: AppError, form: String, fields: Vec<(String, String)>) -> Self {
+        use crate::domain::text::{MAX_FLASH_BYTES, MAX_FLASH_FIELDS, MAX_FLASH_FIELD_CHARS};
+        let mut kept = Vec::new();
+        let mut bytes = 0;
+        for (name, value) in fields.into_iter().filter(|(name, _)| !is_secret_field(name)).take(MAX_FLASH_FIELDS) {
+            let value: String = value.chars().take(MAX_FLASH_FIELD_CHARS).collect();
+            let name: String = name.chars().take(100).collect();
+            if bytes + name.len() + value.len() > MAX_FLASH_BYTES {
+                break;
+            }
+            bytes += name.len() + value.len();
+            kept.push((name, value));
+        }
+        let message: String = error.to_string().chars().take(500).collect();
+        let error = matches!(error, AppError::Invalid(_) | AppError::Stale(_)).then_some(error);
+        Flash { kind: FlashKind::Error, message, form: Some(form), fields: kept, error, link: None }
+    }
+
     /// What was typed into `field` of the form posted to `form`.
     pub fn value(&self, form: &str, field: &str) -> Option<String> {
         (self.form.as_deref() == Some(form))
@@ -182,10 +204,51 @@ pub fn parse_display_name(input: &str) -> Result<String, AppError> {
     }
 }
 
-/// A same-site path to return to after signing in, or `/`: never another site.
+/// One limit on failed sign-ins: at most `limit` failures under `key` within `window_minutes`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ThrottleKey {
+    pub key: String,
+    pub limit: i32,
+    pub window_minutes: i32,
+}
+
+pub const THROTTLE_MINUTES: i32 = 15;
+/// Failures allowed for one account from one client address, and from one address across
+/// accounts, per 15 minutes; and for one account from all addresses, per hour. The owner,
+/// from their own address, is locked out only by their own mistakes or by a guesser sending
+/// 100 an hour, which the address limit makes take many addresses.
+pub const ACCOUNT_ADDRESS_ATTEMPTS: i32 = 5;
+pub const ADDRESS_ATTEMPTS: i32 = 20;
+pub const ACCOUNT_ATTEMPTS_PER_HOUR: i32 = 100;
+
+/// The limits a sign-in attempt for `email` from `address` counts against.
+pub fn throttle_keys(email: &str, address: &str) -> Vec<ThrottleKey> {
+    let email = email.trim().to_lowercase();
+    vec![
+        ThrottleKey {
+            key: format!("account-address:{email}|{address}"),
+            limit: ACCOUNT_ADDRESS_ATTEMPTS,
+            window_minutes: THROTTLE_MINUTES,
+        },
+        ThrottleKey { key: format!("address:{address}"), limit: ADDRESS_ATTEMPTS, window_minutes: THROTTLE_MINUTES },
+        ThrottleKey { key: format!("account:{email}"), limit: ACCOUNT_ATTEMPTS_PER_HOUR, window_minutes: 60 },
+    ]
+}
+
+/// A same-site path to return to after signing in, or `/`: never another site, never a
+/// server function, and always a valid header value.
+///
+/// Parsed, not filtered: the text must be an origin-relative reference in the URL grammar,
+/// i.e. a path starting with exactly one `/` (so no scheme and no authority), made only of
+/// visible ASCII other than `\\` (browsers read a backslash as `/`, and strip tabs and line
+/// breaks, so `/<TAB>/evil.example` would become `//evil.example`). Percent-escapes stay
+/// escapes: `/%09/evil.example` is a path on this site.
 pub fn safe_return_path(next: &str) -> String {
-    let ok = next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') && !next.contains("://");
-    if ok && !next.starts_with("/api/") {
+    let bytes = next.as_bytes();
+    let origin_relative = bytes.first() == Some(&b'/') && !matches!(bytes.get(1), Some(b'/' | b'\\'));
+    let visible_ascii = bytes.iter().all(|b| (0x21..=0x7e).contains(b) && *b != b'\\');
+    let ours = !(next == "/api" || next.starts_with("/api/") || next.starts_with("/api?") || next.starts_with("/api#"));
+    if origin_relative && visible_ascii && ours && next.len() <= crate::domain::text::MAX_RETURN_PATH {
         next.to_owned()
     } else {
         "/".to_owned()
@@ -229,9 +292,44 @@ mod tests {
 
     #[test]
     fn return_paths_stay_on_this_site() {
-        assert_eq!(safe_return_path("/committees/stirling"), "/committees/stirling");
-        for bad in ["https://evil.example", "//evil.example", "/\\evil", "javascript:alert(1)", "/api/sign_in"] {
-            assert_eq!(safe_return_path(bad), "/", "{bad}");
+        for good in
+            ["/", "/committees/stirling", "/committees/x/plans/2023-25?status=g&lead=Lead+Officer#top", "/%09/x"]
+        {
+            assert_eq!(safe_return_path(good), good);
+        }
+        for bad in [
+            "https://evil.example",
+            "//evil.example",
+            "/\\evil",
+            "\\/evil.example",
+            "javascript:alert(1)",
+            "/api/sign_in",
+            "/api",
+            "/\t/evil.example/",
+            "/\n/evil.example/",
+            "/\u{b}/evil.example/",
+            "/\r\nSet-Cookie: x=1",
+            "/ /evil.example",
+            "/caf\u{e9}",
+            "",
+            "evil.example",
+        ] {
+            assert_eq!(safe_return_path(bad), "/", "{bad:?}");
+        }
+        assert_eq!(safe_return_path(&format!("/{}", "a".repeat(3000))), "/");
+    }
+
+    #[test]
+    fn every_accepted_return_path_is_a_header_value_on_this_origin() {
+        // Every one- and two-character suffix of "/": nothing accepted may leave the site.
+        let chars: Vec<char> = (0u8..=0x7f).map(char::from).chain(['\u{85}', '\u{2028}', '\u{feff}']).collect();
+        for a in &chars {
+            for b in &chars {
+                let next = format!("/{a}{b}");
+                let kept = safe_return_path(&next);
+                assert!(http::HeaderValue::from_str(&kept).is_ok(), "{next:?}");
+                assert!(!kept.starts_with("//") && !kept.contains('\\'), "{next:?} kept as {kept:?}");
+            }
         }
     }
 

@@ -35,6 +35,13 @@ impl PlanFilter {
         !self.is_active() || actions.any(|a| self.matches(a))
     }
 
+    /// Whether every filter names something this plan has (a lead of its actions, one of its
+    /// subgroups): only such addresses are worth sharing between readers.
+    pub fn names_only(&self, leads: &[String], subgroup_slugs: &[&str]) -> bool {
+        self.lead.as_deref().is_none_or(|lead| leads.iter().any(|l| l.eq_ignore_ascii_case(lead)))
+            && self.subgroup.as_deref().is_none_or(|slug| subgroup_slugs.contains(&slug))
+    }
+
     /// The status parameter's value, "" when any status will do.
     pub fn status_param(&self) -> &'static str {
         self.status.map_or("", status_key)

@@ -1,6 +1,7 @@
 //! Types and rules both the server and the browser use.
 
 pub mod account;
+pub mod address;
 pub mod compare;
 pub mod dates;
 pub mod filter;
@@ -12,6 +13,7 @@ pub mod protocol;
 pub mod slug;
 pub mod status;
 pub mod structure;
+pub mod text;
 pub mod timescale;
 pub mod update;
 pub mod views;

@@ -5,6 +5,7 @@
 
 use crate::domain::numbering::{parse_outcome_number, ObjectiveNumber};
 use crate::domain::status::Status;
+use crate::domain::text;
 use crate::domain::views::{ActionRow, ObjectiveView, OutcomeView, PlanView};
 use std::fmt;
 
@@ -22,8 +23,44 @@ pub const COLUMNS: [&str; 11] = [
     "status",
 ];
 
-/// Longest text accepted in one cell; longer is almost certainly a broken file.
-const MAX_CELL_CHARS: usize = 10_000;
+/// The longest text each column takes, in `COLUMNS` order: the same limits as the forms that
+/// edit the same fields.
+const COLUMN_LIMITS: [usize; 11] = [
+    text::MAX_TITLE,
+    10,
+    text::MAX_TITLE,
+    20,
+    text::MAX_TITLE,
+    text::MAX_DESCRIPTION,
+    text::MAX_LEAD,
+    text::MAX_TIMESCALE,
+    text::MAX_LONG_TEXT,
+    text::MAX_LONG_TEXT,
+    10,
+];
+
+/// A spreadsheet runs a cell that begins with one of these as a formula (OWASP, "CSV
+/// injection"); a cell beginning with a quote is the escape itself.
+const FORMULA_STARTS: [char; 7] = ['=', '+', '-', '@', '\t', '\r', '\''];
+
+/// Text as it is written to a file: a cell a spreadsheet would run as a formula gets a
+/// leading quote, which spreadsheets show as text. Text that already begins with a quote gets
+/// one more, so [`restore`] can always tell an added quote from the text's own.
+pub fn neutralise(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.starts_with(FORMULA_STARTS) {
+        std::borrow::Cow::Owned(format!("'{text}"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
+/// A cell as read from a file: exactly the quote [`neutralise`] added, if it added one.
+pub fn restore(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(FORMULA_STARTS) => rest,
+        _ => cell,
+    }
+}
 const MAX_ROWS: usize = 5_000;
 
 /// One row of the format, as text.
@@ -211,7 +248,7 @@ pub fn write_csv(rows: &[PlanCsvRow]) -> String {
     // Writing into memory cannot fail.
     writer.write_record(COLUMNS).expect("write to memory");
     for row in rows {
-        writer.write_record(row.cells()).expect("write to memory");
+        writer.write_record(row.cells().map(neutralise).iter().map(|c| c.as_bytes())).expect("write to memory");
     }
     let bytes = writer.into_inner().expect("flush to memory");
     String::from_utf8(bytes).expect("cells are UTF-8")
@@ -276,13 +313,19 @@ pub fn parse_plan_csv(bytes: &[u8]) -> Result<PlanImport, Vec<CsvProblem>> {
             });
             break;
         }
-        let cells: Vec<String> = record.iter().map(clean_cell).collect();
-        for (column, cell) in COLUMNS.iter().zip(&cells) {
-            if cell.chars().count() > MAX_CELL_CHARS {
+        let cells: Vec<String> = record.iter().map(read_cell).collect();
+        for ((column, limit), cell) in COLUMNS.iter().zip(COLUMN_LIMITS).zip(&cells) {
+            if !cell.chars().all(text::allowed_char) {
                 problems.push(CsvProblem {
                     row,
                     column: Some(column),
-                    message: format!("is longer than {MAX_CELL_CHARS} characters"),
+                    message: "holds a control character (such as NUL) that cannot be stored: remove it".into(),
+                });
+            } else if cell.chars().count() > limit {
+                problems.push(CsvProblem {
+                    row,
+                    column: Some(column),
+                    message: format!("is longer than {limit} characters"),
                 });
             }
         }
@@ -300,8 +343,14 @@ pub fn parse_plan_csv(bytes: &[u8]) -> Result<PlanImport, Vec<CsvProblem>> {
     }
 }
 
-/// Trims the cell and normalises line ends inside it, so stored text is canonical.
-fn clean_cell(cell: &str) -> String {
+/// A cell as a plan file holds it, as it is stored: trimmed, line ends normalised, and the
+/// quote [`neutralise`] added on export taken off again.
+pub fn read_cell(cell: &str) -> String {
+    restore(&canonical(cell)).to_owned()
+}
+
+/// Trimmed, with line ends normalised inside, so stored text is canonical.
+fn canonical(cell: &str) -> String {
     let unified = cell.replace("\r\n", "\n").replace('\r', "\n");
     let lines: Vec<&str> = unified.split('\n').map(str::trim_end).collect();
     lines.join("\n").trim().to_owned()
@@ -546,5 +595,80 @@ mod tests {
         assert_eq!(objective.title, "Obj");
         assert_eq!(objective.actions[0].description, "one\ntwo");
         assert_eq!(objective.actions[0].status, None);
+    }
+    #[test]
+    fn cells_a_spreadsheet_would_run_are_exported_as_text_and_read_back_as_they_were() {
+        let texts =
+            ["=HYPERLINK(\"https://evil.example\",\"Click\")", "+1", "-", "@SUM(A1)", "'", "''=x", "'plain", "plain"];
+        let rows: Vec<PlanCsvRow> = texts
+            .iter()
+            .map(|t| PlanCsvRow {
+                priority: "P".into(),
+                outcome_number: "1".into(),
+                objective_number: "1.1".into(),
+                objective: "Obj".into(),
+                action: "Act".into(),
+                progress: (*t).into(),
+                ..PlanCsvRow::default()
+            })
+            .collect();
+        let exported = write_csv(&rows);
+        let reader = csv::ReaderBuilder::new().from_reader(exported.as_bytes());
+        let cells: Vec<String> = reader.into_records().map(|r| r.unwrap()[9].to_owned()).collect();
+        for cell in &cells {
+            assert!(!cell.starts_with(['=', '+', '-', '@', '\t', '\r']), "{cell:?} would run as a formula");
+        }
+        assert_eq!(cells[0], "'=HYPERLINK(\"https://evil.example\",\"Click\")");
+        assert_eq!(cells[4], "''", "a lone quote gets its escape");
+        assert_eq!(cells[6], "''plain", "text that starts with a quote gets one more");
+        assert_eq!(cells[7], "plain");
+        let read = parse_plan_csv(exported.as_bytes()).unwrap();
+        let progress: Vec<String> =
+            read.priorities[0].outcomes[0].objectives[0].actions.iter().map(|a| a.progress.clone()).collect();
+        assert_eq!(progress, texts);
+        assert_eq!(write_csv(&read.rows()), exported);
+        // A quote someone typed before ordinary text, in a file of their own, stays.
+        assert_eq!(restore("'plain"), "'plain");
+    }
+
+    #[test]
+    fn control_characters_and_overlong_cells_are_refused_by_column() {
+        let long_action = "x".repeat(text::MAX_DESCRIPTION + 1);
+        let err = problems(&csv(&["P,1,,1.1,Obj,A\u{0}B,L,,,,", &format!("P,1,,1.1,Obj,{long_action},L,,,,")]));
+        assert!(err.iter().any(|e| e.starts_with("row 2, column action: holds a control character")), "{err:?}");
+        assert!(err.iter().any(|e| e == "row 3, column action: is longer than 2000 characters"), "{err:?}");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 512,
+            rng_algorithm: proptest::test_runner::RngAlgorithm::ChaCha,
+            rng_seed: proptest::test_runner::RngSeed::Fixed(20_261_201),
+            failure_persistence: None,
+            ..Default::default()
+        })]
+        /// Any stored text survives export and import unchanged, and export → import → export
+        /// gives the same bytes, whatever it begins with.
+        #[test]
+        fn any_text_survives_export_and_import(text in "['=+@\\-\t]{0,3}([^\\p{Cc}]|\n|\t){0,40}") {
+            let text = canonical(&text);
+            proptest::prop_assume!(!text.is_empty());
+            let row = PlanCsvRow {
+                priority: "P".into(),
+                outcome_number: "1".into(),
+                objective_number: "1.1".into(),
+                objective: "Obj".into(),
+                action: text.clone(),
+                evidence: text.clone(),
+                progress: text.clone(),
+                ..PlanCsvRow::default()
+            };
+            let first = write_csv(std::slice::from_ref(&row));
+            let read = parse_plan_csv(first.as_bytes()).unwrap();
+            let action = &read.priorities[0].outcomes[0].objectives[0].actions[0];
+            proptest::prop_assert_eq!(&action.description, &text);
+            proptest::prop_assert_eq!(&action.progress, &text);
+            proptest::prop_assert_eq!(write_csv(&read.rows()), first);
+        }
     }
 }

@@ -39,7 +39,7 @@ fn MembersBody(data: MembersData) -> impl IntoView {
         view! {
             <section aria-labelledby="invite-heading" class="card">
                 <h2 id="invite-heading">"Add someone"</h2>
-                <p class="muted">"Someone new gets a one-time link to set their password; you pass it on. Someone who already has an account (on another committee) can sign in straight away."</p>
+                <p class="muted">"Someone new gets a one-time link to set their password; you pass it on. Someone who already has an account can sign in straight away. Someone invited by another committee or subgroup who has not set a password yet keeps using the link from that invitation (a platform admin can issue a new one)."</p>
                 <form method="post" action=InviteMember::PATH class="stack">
                     <input type="hidden" name="committee" value=slug/>
                     <Field form=InviteMember::PATH name="display_name" label="Name" autocomplete="off"/>

@@ -42,6 +42,9 @@ fn PlanBody(plan: PlanView) -> impl IntoView {
     let reviewed = plan.reviews.first().map(|r| format!("Reviewed and updated {}", month_year(&r.reviewed_on)));
     let counts = plan.counts();
     let leads = distinct_leads(plan.actions().map(|a| a.lead.as_str()));
+    if !current.names_only(&leads, &plan.subgroups.iter().map(|s| s.slug.as_str()).collect::<Vec<_>>()) {
+        crate::components::session::not_shared();
+    }
 
     view! {
         <Title text=title/>

@@ -49,42 +49,86 @@ pub async fn find_or_create(db: &mut PgConnection, p: &NewPerson) -> Result<Invi
     }
 }
 
-/// A one-time link for someone who has never set a password; `None` for everyone else.
-pub async fn link_if_needed(
+/// What an invitation gave the inviter, by the rule for who may set a person's password:
+///
+/// | the person invited | outcome |
+/// |---|---|
+/// | nobody has that email | a new person, and a link for the inviter to pass on |
+/// | has a password | the membership; they sign in as usual |
+/// | pending, every membership theirs is the inviter's to manage | a new link (earlier ones stop working) |
+/// | pending, with a membership someone else manages | the membership, no link: their link from that invitation works for this one too, or a platform admin issues a new one |
+///
+/// A platform admin manages every membership, so gets a link for anyone pending. The
+/// database enforces the same rule (`app.may_issue_link`), whatever the caller asks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Invited {
+    Link(String),
+    SignsInAsUsual,
+    InvitedElsewhere,
+}
+
+impl Invited {
+    /// The confirmation the inviter sees, after `added` ("Ann is now a member of …").
+    pub fn message(&self, added: &str) -> String {
+        match self {
+            Invited::Link(_) => format!(
+                "{added} Send them this one-time link to set their password (it works once, for {} days; \
+                 any earlier link of theirs no longer works):",
+                crate::api::members::LINK_VALID_DAYS
+            ),
+            Invited::SignsInAsUsual => format!("{added} They already have an account and can sign in as usual."),
+            Invited::InvitedElsewhere => format!(
+                "{added} They were invited by another committee or subgroup and have not set their password yet: \
+                 the link from that invitation works for this one too, or a platform admin can issue a new one."
+            ),
+        }
+    }
+}
+
+/// Applies the rule above once the membership is in place.
+pub async fn invitation_outcome(
     db: &mut PgConnection,
     invitee: &Invitee,
     committee_id: Option<Uuid>,
     subgroup_id: Option<Uuid>,
-    created_by: Uuid,
-) -> Result<Option<String>, AppError> {
-    if !invitee.is_new && people::has_password(db, invitee.person_id).await? {
-        return Ok(None);
+) -> Result<Invited, AppError> {
+    match people::invitee_standing(db, invitee.person_id).await? {
+        Some(people::Standing::Active) => Ok(Invited::SignsInAsUsual),
+        Some(people::Standing::Foreign) => Ok(Invited::InvitedElsewhere),
+        Some(people::Standing::Managed) => {
+            issue_link(db, invitee.person_id, committee_id, subgroup_id).await?.map(Invited::Link).ok_or_else(|| {
+                tracing::error!("the database refused a link the invitation rule allows");
+                AppError::Internal
+            })
+        }
+        None => {
+            tracing::error!("an invited person vanished within the invitation");
+            Err(AppError::Internal)
+        }
     }
-    issue_link(db, invitee.person_id, committee_id, subgroup_id, created_by).await.map(Some)
 }
 
-/// A fresh one-time link for the person; earlier unused links stop working.
+/// A fresh one-time link for the person if the acting person may issue one; earlier unused
+/// links stop working. `None` when the rule refuses.
 pub async fn issue_link(
     db: &mut PgConnection,
     person_id: Uuid,
     committee_id: Option<Uuid>,
     subgroup_id: Option<Uuid>,
-    created_by: Uuid,
-) -> Result<String, AppError> {
+) -> Result<Option<String>, AppError> {
     let (token, token_hash) = new_token();
-    people::create_invitation(
+    let issued = people::issue_invitation(
         db,
         NewInvitation {
             person_id,
             committee_id,
             subgroup_id,
             token_hash: &token_hash,
-            created_by,
             valid_days: crate::api::members::LINK_VALID_DAYS,
         },
     )
     .await?;
-    Ok(token)
+    Ok(issued.then_some(token))
 }
 
 /// The committee `slug` for someone who may manage its members (its lead officers and

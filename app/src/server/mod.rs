@@ -5,4 +5,5 @@ pub mod accounts;
 pub mod auth;
 pub mod db;
 pub mod request;
+pub mod security;
 pub mod state;

@@ -53,6 +53,14 @@ pub async fn notice(message: impl Into<String>) -> Result<(), AppError> {
     crate::server::auth::session::set_flash(&session()?, Flash::success(message)).await
 }
 
+/// The confirmation of an invitation, with the one-time link to pass on when there is one.
+pub async fn notice_invited(message: String, invited: &crate::server::accounts::Invited) -> Result<(), AppError> {
+    match invited {
+        crate::server::accounts::Invited::Link(token) => notice_with_link(message, token).await,
+        _ => notice(message).await,
+    }
+}
+
 /// A confirmation with a one-time link to pass on; the link is shown once and never logged.
 pub async fn notice_with_link(message: impl Into<String>, token: &str) -> Result<(), AppError> {
     let link = format!("{}/invitations/{token}", origin());
@@ -60,7 +68,21 @@ pub async fn notice_with_link(message: impl Into<String>, token: &str) -> Result
     crate::server::auth::session::set_flash(&session()?, flash).await
 }
 
-/// This site's origin as browsers reach it: the configured public origin, or the Host header.
+/// After this server function, send the browser to `location` (a path on this site). The one
+/// way server functions redirect: a location that is not a valid header value (which would
+/// make leptos panic while building the response) is refused, never sent.
+pub fn redirect(location: &str) -> Result<(), AppError> {
+    if !location.starts_with('/') || location.starts_with("//") || http::HeaderValue::from_str(location).is_err() {
+        tracing::error!("refused to redirect to a location that is not a path on this site");
+        return Err(AppError::Internal);
+    }
+    leptos_axum::redirect(location);
+    Ok(())
+}
+
+/// This site's origin as browsers reach it, for links shown to people (one-time links): the
+/// configured public origin. Outside demo mode the server does not start without one; in
+/// demo mode on one's own machine the request's Host is used.
 pub fn origin() -> String {
     if let Some(origin) = app_state().ok().and_then(|s| s.public_origin) {
         return origin;

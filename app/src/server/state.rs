@@ -15,9 +15,10 @@ pub struct AppState {
     /// Session cookies carry Secure (FV_COOKIE_SECURE=false only for plain-HTTP development).
     #[from_ref(skip)]
     pub secure_cookies: bool,
-    /// Take the client address from X-Forwarded-For (only behind a proxy that sets it).
+    /// How many proxies in front of the server add to X-Forwarded-For (FV_PROXY_HOPS): the
+    /// client address is the entry that many from the right. 0: the peer's address.
     #[from_ref(skip)]
-    pub trust_proxy: bool,
+    pub proxy_hops: usize,
 }
 
 /// The state of the current server function or page render.

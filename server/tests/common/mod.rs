@@ -3,6 +3,8 @@
 
 #![allow(dead_code)] // Each test file uses a different subset.
 
+pub mod surface;
+
 use app::domain::plan_csv::parse_plan_csv;
 use app::server::db::import::{import_plan, NewPlan};
 use axum::body::Body;
@@ -35,6 +37,7 @@ pub struct TestResponse {
     pub cache_control: String,
     /// The session cookie the response sets ("fv_session=..."), if any, and its attributes.
     pub set_cookie: Option<String>,
+    pub headers: axum::http::HeaderMap,
     pub body: String,
 }
 
@@ -63,12 +66,24 @@ impl TestApp {
 
     /// The app with a server pool of `size` connections.
     pub fn with_pool_size(pool: PgPool, size: u32) -> Self {
+        Self::configured(pool, size, |_| {})
+    }
+
+    /// The app with its state changed by `configure` (proxies, cookies, origin).
+    pub fn configured(pool: PgPool, size: u32, configure: impl FnOnce(&mut app::server::state::AppState)) -> Self {
         let options = LeptosOptions::builder().output_name("forth").site_root("target/site").build();
         // Not listening for changes, so it never serves from memory: see `with_live_cache`.
         let cache = server::page_cache::PageCache::new(100, std::time::Duration::from_secs(60));
         let app_pool = app_pool(&pool, size);
-        let router = server::routes::router(server::state(app_pool.clone(), options), cache.clone());
+        let mut state = server::state(app_pool.clone(), options);
+        configure(&mut state);
+        let router = server::routes::router(state, cache.clone());
         TestApp { pool, app_pool, cache, router }
+    }
+
+    /// The router itself, for requests sent in parallel.
+    pub fn router(&self) -> axum::Router {
+        self.router.clone()
     }
 
     /// Starts the change listener, as the server does, and waits until it listens.
@@ -150,34 +165,39 @@ impl TestApp {
     }
 
     pub async fn send(&self, request: Request<Body>) -> TestResponse {
-        let response = self.router.clone().oneshot(request).await.expect("router answers");
-        let status = response.status();
-        let header_text =
-            |name| response.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
-        let content_type = header_text(header::CONTENT_TYPE);
-        let disposition = header_text(header::CONTENT_DISPOSITION);
-        let cache = header_text(header::HeaderName::from_static("x-page-cache"));
-        let location = header_text(header::LOCATION);
-        let cache_control = header_text(header::CACHE_CONTROL);
-        let set_cookie = response
-            .headers()
-            .get_all(header::SET_COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .find(|v| v.starts_with("fv_session="))
-            .map(str::to_owned);
-        let bytes = response.into_body().collect().await.expect("body").to_bytes();
-        TestResponse {
-            status,
-            cache,
-            content_type,
-            disposition,
-            location,
-            cache_control,
-            set_cookie,
-            // Lossy: a workbook download is binary (read it with `get_raw`).
-            body: String::from_utf8_lossy(&bytes).into_owned(),
-        }
+        read_response(self.router.clone().oneshot(request).await.expect("router answers")).await
+    }
+}
+
+/// A response as the tests read it.
+pub async fn read_response(response: axum::response::Response) -> TestResponse {
+    let status = response.status();
+    let header_text = |name| response.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    let content_type = header_text(header::CONTENT_TYPE);
+    let disposition = header_text(header::CONTENT_DISPOSITION);
+    let cache = header_text(header::HeaderName::from_static("x-page-cache"));
+    let location = header_text(header::LOCATION);
+    let cache_control = header_text(header::CACHE_CONTROL);
+    let set_cookie = response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("fv_session="))
+        .map(str::to_owned);
+    let headers = response.headers().clone();
+    let bytes = response.into_body().collect().await.expect("body").to_bytes();
+    TestResponse {
+        status,
+        headers,
+        cache,
+        content_type,
+        disposition,
+        location,
+        cache_control,
+        set_cookie,
+        // Lossy: a workbook download is binary (read it with `get_raw`).
+        body: String::from_utf8_lossy(&bytes).into_owned(),
     }
 }
 
@@ -407,4 +427,16 @@ fn multipart_request(
         builder = builder.header(header::COOKIE, cookie);
     }
     builder.body(Body::from(body)).expect("request")
+}
+
+/// Drops a database copy once its last connection has gone (closing a pool ends its
+/// connections asynchronously on the server side).
+pub async fn drop_database(master: &PgPool, name: &str) {
+    for _ in 0..100 {
+        if sqlx::query(&format!("drop database if exists \"{name}\" with (force)")).execute(master).await.is_ok() {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("could not drop {name}");
 }

@@ -9,7 +9,8 @@ use leptos_router::hooks::use_query_map;
 /// `/sign-in?next=/path`.
 #[component]
 pub fn SignInPage() -> impl IntoView {
-    let next = use_query_map().read_untracked().get("next").unwrap_or_default();
+    let next =
+        crate::domain::account::safe_return_path(&use_query_map().read_untracked().get("next").unwrap_or_default());
     let already = signed_in().map(|p| {
         view! { <p class="notice">"You are signed in as " {p.display_name} ". " <a href="/account">"Your account"</a></p> }
     });
@@ -25,7 +26,7 @@ pub fn SignInPage() -> impl IntoView {
                 <Field form=SignIn::PATH name="password" label="Password" kind="password" autocomplete="current-password"/>
                 <button type="submit" class="button">"Sign in"</button>
             </form>
-            <p class="muted">"Forgotten your password, or not set one yet? Ask your committee's lead officer or a platform admin for a one-time link."</p>
+            <p class="muted">"Not set your password yet? Use the one-time link from your invitation; if it has expired, ask the person who invited you for a new one. Forgotten your password? A platform admin can give you a new one-time link."</p>
         </section>
     }
 }

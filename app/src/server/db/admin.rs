@@ -5,7 +5,6 @@
 use crate::domain::numbering::ObjectiveNumber;
 use crate::error::AppError;
 use crate::server::db::audit::{record, AuditEvent};
-use crate::server::db::import::notify_plan_changed;
 use sqlx::PgConnection;
 use time::Date;
 use uuid::Uuid;
@@ -104,8 +103,7 @@ pub async fn add_plan_review(
         .map_err(|_| AppError::Internal)?;
     sqlx::query!("update plan_reviews set snapshot = $2 where id = $1", id, snapshot).execute(&mut *db).await?;
     audit_insert(db, Some(plan.1), None, "plan_review", id, format!("Recorded review of plan {plan_slug}: {note}"))
-        .await?;
-    notify_plan_changed(db, committee_slug).await
+        .await
 }
 
 /// The committee action at `reference` ("3.1.2") of a plan.
@@ -234,7 +232,6 @@ pub async fn adopt_action(
         },
     )
     .await?;
-    notify_plan_changed(db, committee_slug).await?;
     Ok(position as u32)
 }
 

@@ -195,7 +195,6 @@ pub async fn import_plan(
         },
     )
     .await?;
-    notify_plan_changed(db, new.committee_slug).await?;
 
     Ok(ImportSummary {
         plan_id,
@@ -250,11 +249,4 @@ pub async fn link_lead_subgroups(
     .execute(&mut *db)
     .await?;
     Ok(pairs.0.len())
-}
-
-/// Tells every server instance (LISTEN plan_changed) that a committee's plans changed; sent
-/// when the transaction commits, never for one that rolls back.
-pub async fn notify_plan_changed(db: &mut PgConnection, committee_slug: &str) -> Result<(), AppError> {
-    sqlx::query!(r#"select pg_notify('plan_changed', $1)"#, committee_slug).execute(&mut *db).await?;
-    Ok(())
 }

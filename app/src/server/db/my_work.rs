@@ -98,7 +98,10 @@ pub async fn my_work(db: &mut PgConnection, now: OffsetDateTime) -> Result<MyWor
         group.items.sort_by(|a, b| {
             let rank = |i: &WorkItem| i.flags.first().map_or(u8::MAX, |f| *f as u8);
             let reference = |i: &WorkItem| i.placements.first().map(|p| sort_key(&p.reference)).unwrap_or_default();
-            rank(a).cmp(&rank(b)).then_with(|| reference(a).cmp(&reference(b)))
+            let plan = |i: &WorkItem| i.placements.first().map(|p| p.href.clone()).unwrap_or_default();
+            // Equal references in two plans: in the order of their addresses, so /me reads the
+            // same on every load.
+            rank(a).cmp(&rank(b)).then_with(|| reference(a).cmp(&reference(b))).then_with(|| plan(a).cmp(&plan(b)))
         });
     }
     Ok(MyWork { groups })

@@ -2,7 +2,7 @@
 //! only through the database's own functions (app.credentials and friends): the server's role
 //! cannot select or update that column.
 
-use crate::domain::account::{CommitteeRole, MembershipView, SignedIn, SubgroupRole};
+use crate::domain::account::{CommitteeRole, MembershipView, SignedIn, SubgroupRole, ThrottleKey};
 use crate::error::AppError;
 use crate::server::auth::viewer::Viewer;
 use sqlx::PgConnection;
@@ -90,32 +90,24 @@ pub async fn credentials(db: &mut PgConnection, email: &str) -> Result<Option<Cr
     }))
 }
 
-/// Failed sign-ins under `key` in the last `window_minutes`.
-pub async fn recent_failures(db: &mut PgConnection, key: &str, window_minutes: i32) -> Result<i64, AppError> {
-    Ok(sqlx::query_scalar!(
-        r#"select count(*) as "n!" from auth.sign_in_failures
-            where key = $1 and failed_at > now() - make_interval(mins => $2)"#,
-        key,
-        window_minutes
-    )
-    .fetch_one(&mut *db)
-    .await?)
+/// Counts a sign-in attempt against every limit in one atomic step (the keys are locked while
+/// they are counted): the attempt's id while all limits allow it, `None` once one is reached.
+/// The attempt counts as a failure until [`attempt_succeeded`] removes it, so parallel guesses
+/// are counted before any of them is checked.
+pub async fn claim_attempt(db: &mut PgConnection, keys: &[ThrottleKey]) -> Result<Option<Uuid>, AppError> {
+    let names: Vec<String> = keys.iter().map(|k| k.key.clone()).collect();
+    let limits: Vec<i32> = keys.iter().map(|k| k.limit).collect();
+    let windows: Vec<i32> = keys.iter().map(|k| k.window_minutes).collect();
+    Ok(sqlx::query_scalar!(r#"select auth.claim_attempt($1, $2, $3) as "attempt""#, &names, &limits, &windows)
+        .fetch_one(&mut *db)
+        .await?)
 }
 
-/// Records a failure under each key, and forgets failures older than a day.
-pub async fn record_failure(db: &mut PgConnection, keys: &[String]) -> Result<(), AppError> {
-    sqlx::query!("insert into auth.sign_in_failures (key) select unnest($1::text[])", keys).execute(&mut *db).await?;
-    sqlx::query!(
-        "delete from auth.sign_in_failures where key = any($1) and failed_at < now() - interval '1 day'",
-        keys
-    )
-    .execute(&mut *db)
-    .await?;
-    Ok(())
-}
-
-pub async fn clear_failures(db: &mut PgConnection, key: &str) -> Result<(), AppError> {
-    sqlx::query!("delete from auth.sign_in_failures where key = $1", key).execute(&mut *db).await?;
+/// A successful sign-in: its attempt no longer counts, nor do earlier failures under `clear`.
+pub async fn attempt_succeeded(db: &mut PgConnection, attempt: Uuid, clear: &str) -> Result<(), AppError> {
+    sqlx::query!("delete from auth.sign_in_failures where attempt_id = $1 or key = $2", attempt, clear)
+        .execute(&mut *db)
+        .await?;
     Ok(())
 }
 
@@ -182,44 +174,50 @@ pub async fn create_person(db: &mut PgConnection, email: &str, display_name: &st
     Ok(id)
 }
 
+/// Where a person stands for an invitation by the acting person (the database decides, since
+/// the inviter cannot see memberships outside their own committees and subgroups).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    /// Has a password: signs in as usual.
+    Active,
+    /// Never set a password, and every membership they hold is the acting person's to manage.
+    Managed,
+    /// Never set a password, and holds a membership someone else manages.
+    Foreign,
+}
+
+pub async fn invitee_standing(db: &mut PgConnection, person_id: Uuid) -> Result<Option<Standing>, AppError> {
+    let standing =
+        sqlx::query_scalar!(r#"select app.invitee_standing($1) as "standing""#, person_id).fetch_one(&mut *db).await?;
+    Ok(match standing.as_deref() {
+        Some("active") => Some(Standing::Active),
+        Some("managed") => Some(Standing::Managed),
+        Some("foreign") => Some(Standing::Foreign),
+        _ => None,
+    })
+}
+
 pub struct NewInvitation<'a> {
     pub person_id: Uuid,
     pub committee_id: Option<Uuid>,
     pub subgroup_id: Option<Uuid>,
     pub token_hash: &'a str,
-    pub created_by: Uuid,
     pub valid_days: i32,
 }
 
-/// A new one-time link; earlier unused links for the same person stop working.
-pub async fn create_invitation(db: &mut PgConnection, i: NewInvitation<'_>) -> Result<(), AppError> {
-    sqlx::query!(
-        "update invitations set expires_at = now() where person_id = $1 and used_at is null and expires_at > now()",
-        i.person_id
-    )
-    .execute(&mut *db)
-    .await?;
-    sqlx::query!(
-        r#"insert into invitations (person_id, committee_id, subgroup_id, token_hash, created_by, expires_at)
-           values ($1, $2, $3, $4, $5, now() + make_interval(days => $6))"#,
+/// A new one-time link, if the acting person may issue one for this person (the database's
+/// `app.may_issue_link`); their earlier unused links stop working. `false` when refused.
+pub async fn issue_invitation(db: &mut PgConnection, i: NewInvitation<'_>) -> Result<bool, AppError> {
+    Ok(sqlx::query_scalar!(
+        r#"select app.issue_invitation($1, $2, $3, $4, $5) as "issued!""#,
         i.person_id,
         i.committee_id,
         i.subgroup_id,
         i.token_hash,
-        i.created_by,
         i.valid_days
     )
-    .execute(&mut *db)
-    .await?;
-    Ok(())
-}
-
-/// Whether the person has ever set a password (an invited person has not until they accept).
-pub async fn has_password(db: &mut PgConnection, person_id: Uuid) -> Result<bool, AppError> {
-    Ok(sqlx::query_scalar!(r#"select password_set_at is not null as "set!" from people where id = $1"#, person_id)
-        .fetch_optional(&mut *db)
-        .await?
-        .unwrap_or(false))
+    .fetch_one(&mut *db)
+    .await?)
 }
 
 /// Housekeeping: expired sessions and day-old sign-in failures. Returns sessions removed.

@@ -232,6 +232,5 @@ pub async fn publish(db: &mut sqlx::PgConnection, plan: &PlanHeader) -> Result<(
             after: Some(serde_json::json!({ "status": "published" })),
         },
     )
-    .await?;
-    crate::server::db::import::notify_plan_changed(db, &plan.committee.slug).await
+    .await
 }

@@ -186,7 +186,6 @@ pub async fn adopt(db: &mut PgConnection, action: &SharedAction, at: &Placement<
         },
     )
     .await?;
-    crate::server::db::updates::notify_action_changed(db, action.id).await?;
     Ok(position)
 }
 
@@ -266,6 +265,5 @@ pub async fn stop_adopting(
             after: Some(serde_json::json!({ "plan_id": plan_id, "retired": true })),
         },
     )
-    .await?;
-    crate::server::db::updates::notify_action_changed(db, action.id).await
+    .await
 }

@@ -129,15 +129,7 @@ pub async fn apply_update(
         },
     )
     .await?;
-    notify_action_changed(db, action.id).await?;
     Ok(updated.version)
-}
-
-/// Tells every server instance that an action changed (every plan adopting it shows it), when
-/// the transaction commits.
-pub async fn notify_action_changed(db: &mut PgConnection, action_id: Uuid) -> Result<(), AppError> {
-    sqlx::query!(r#"select pg_notify('plan_changed', $1)"#, format!("action:{action_id}")).execute(&mut *db).await?;
-    Ok(())
 }
 
 /// The refusal of an edit based on `base_version`: every update saved since, or, when none is
