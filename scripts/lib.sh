@@ -188,6 +188,9 @@ alter role fv_app login nosuperuser nobypassrls nocreatedb nocreaterole password
 -- Lets the owner drop a database the server still holds connections to (the tests copy and
 -- drop databases).
 grant pg_signal_backend to fv_owner;
+-- Lets the demo loader, which runs as the owner, do its work as the server's role (SET ROLE)
+-- under row-level security. fv_app itself is a member of no role.
+grant fv_app to fv_owner;
 SQL
 }
 

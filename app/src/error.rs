@@ -178,9 +178,41 @@ mod ssr {
                     tracing::warn!(code = ?db.code(), "refused text the database cannot store");
                     return AppError::BadRequest("The text sent contains characters that cannot be stored.".into());
                 }
+                // A named constraint keeps its meaning: the same answer a check before the
+                // write would give, also when two requests race past any such check.
+                if let Some(answer) = db.constraint().and_then(constraint_answer) {
+                    tracing::info!(constraint = db.constraint(), "refused by a constraint");
+                    return answer;
+                }
             }
             tracing::error!(error = %error, "database error");
             AppError::Internal
+        }
+    }
+
+    /// What a named constraint's refusal means to the person who sent the request.
+    fn constraint_answer(constraint: &str) -> Option<AppError> {
+        let invalid = |field: &str, message: &str| Some(AppError::invalid(field, message));
+        match constraint {
+            "committees_slug_key" => invalid("slug", "Another committee already uses this web address."),
+            "subgroups_region_id_slug_key" => invalid("slug", "Another subgroup already uses this web address."),
+            "protocols_region_id_slug_key" => {
+                invalid("title", "A protocol with a title like this already exists; choose a distinct title.")
+            }
+            "protocol_versions_protocol_id_label_key" => {
+                invalid("label", "This protocol already has a version with that name.")
+            }
+            "plans_committee_id_slug_key" => {
+                invalid("plan", "The committee already has a plan for that period; choose another period.")
+            }
+            "people_email_key" => invalid("email", "Someone already has an account with this email address."),
+            "committee_memberships_pkey" | "subgroup_memberships_pkey" => {
+                Some(AppError::Conflict("That person is already a member.".into()))
+            }
+            "plan_actions_plan_id_action_id_key" => {
+                Some(AppError::Conflict("That plan already includes this shared action.".into()))
+            }
+            _ => None,
         }
     }
 

@@ -73,7 +73,7 @@ pub async fn identify(State(state): State<AppState>, mut req: Request, next: Nex
     let mut form = None;
     if is_server_fn_form(&req) {
         let (parts, body) = req.into_parts();
-        let Ok(bytes) = axum::body::to_bytes(body, crate::routes::BODY_LIMIT).await else {
+        let Ok(bytes) = axum::body::to_bytes(body, app::domain::text::MAX_BODY_BYTES).await else {
             return (StatusCode::PAYLOAD_TOO_LARGE, "The form was too large.").into_response();
         };
         let fields: Vec<(String, String)> =
@@ -87,14 +87,14 @@ pub async fn identify(State(state): State<AppState>, mut req: Request, next: Nex
             template: (parts.headers.clone(), parts.extensions.clone()),
         };
         if let Some(error) = refused {
-            let page = parts.extensions.get::<crate::routes::PageRenderer>().cloned();
+            let page = parts.extensions.get::<crate::renderer::PageRenderer>().cloned();
             return refused_form(&session, signed_in, error, submission, page).await;
         }
         req = Request::from_parts(parts, Body::from(bytes));
         form = Some(submission);
     }
 
-    let page = req.extensions().get::<crate::routes::PageRenderer>().cloned();
+    let page = req.extensions().get::<crate::renderer::PageRenderer>().cloned();
     let mut response = next.run(req).await;
     if signed_in {
         // Pages for a signed-in person are theirs alone.
@@ -154,7 +154,7 @@ async fn refused_form(
     signed_in: bool,
     error: AppError,
     form: Submission,
-    page: Option<crate::routes::PageRenderer>,
+    page: Option<crate::renderer::PageRenderer>,
 ) -> Response {
     if !form.html {
         return json_error(&error);
@@ -201,7 +201,7 @@ async fn refused_form(
     }
     again.extensions_mut().insert(session.clone());
     again.extensions_mut().insert(flash);
-    let Some(crate::routes::PageRenderer(pages)) = page else {
+    let Some(crate::renderer::PageRenderer(pages)) = page else {
         tracing::error!("no page renderer in front of a form post");
         return AppError::Internal.into_response();
     };

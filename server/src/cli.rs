@@ -1,6 +1,7 @@
 //! Command-line tasks of the server binary. Hand-parsed: a handful of flags does not warrant
 //! an argument-parsing dependency in the server.
 
+use app::domain::plan::PlanState;
 use app::domain::plan_csv::{parse_plan_csv, rows_from_view, write_csv};
 use app::domain::slug::{PlanPeriod, Slug};
 use app::server::db;
@@ -104,7 +105,7 @@ pub async fn run_import(
             committee_slug: committee,
             plan_slug: plan,
             title: &title,
-            state: if publish { "published" } else { "draft" },
+            state: if publish { PlanState::Published } else { PlanState::Draft },
             is_sample: false,
         },
         &parsed,

@@ -2,11 +2,18 @@
 //! migration. The Clackmannanshire plan is the real one, transcribed in demo/ and loaded
 //! through the same importer as any CSV; Stirling's and Falkirk's plans are labelled samples.
 
+use app::domain::account::{CommitteeRole, SubgroupRole};
+use app::domain::dates::IsoDate;
 use app::domain::numbering::ObjectiveNumber;
+use app::domain::plan::PlanState;
 use app::domain::plan_csv::parse_plan_csv;
+use app::domain::protocol::{Decision, RatificationState, VersionForm};
 use app::error::AppError;
-use app::server::db::admin::{self, NewCommittee, NewProtocol, NewProtocolVersion, NewSubgroup};
+use app::server::db::admin::{self, NewCommittee, NewSubgroup};
 use app::server::db::import::{import_plan, NewPlan};
+use app::server::db::members::{self, Named};
+use app::server::db::protocol_edits::{self, NewProtocol};
+use app::server::db::{self, operator, overview, reviews, shared};
 use sqlx::{PgConnection, PgPool};
 use time::macros::date;
 use uuid::Uuid;
@@ -123,6 +130,8 @@ const SUBGROUPS: [SubgroupSpec; 5] = [
 /// adopted into the sample plans under their own objectives.
 struct SharedSpec {
     subgroup: &'static str,
+    /// The subgroup's chair, who links the action to its protocol.
+    chair: &'static str,
     clackmannanshire: (u32, u32, u32),
     stirling: (u32, u32),
     falkirk: (u32, u32),
@@ -133,6 +142,7 @@ const SHARED: [SharedSpec; 3] = [
     // 3.1.2 "CP Guidance is updated in accordance with the National Guidance …"
     SharedSpec {
         subgroup: "fv-policies-procedures-protocols",
+        chair: "chair.protocols@example.org",
         clackmannanshire: (3, 1, 2),
         stirling: (2, 2),
         falkirk: (1, 3),
@@ -141,6 +151,7 @@ const SHARED: [SharedSpec; 3] = [
     // 3.2.1 "Review, evaluate and quality assure the effectiveness of the IRDs"
     SharedSpec {
         subgroup: "ird-steering-group",
+        chair: "chair.ird@example.org",
         clackmannanshire: (3, 2, 1),
         stirling: (2, 3),
         falkirk: (3, 1),
@@ -149,6 +160,7 @@ const SHARED: [SharedSpec; 3] = [
     // 1.2.3 "Produce and implement a Communication Plan"
     SharedSpec {
         subgroup: "fv-public-information-engagement-participation",
+        chair: "chair.engagement@example.org",
         clackmannanshire: (1, 2, 3),
         stirling: (3, 1),
         falkirk: (2, 2),
@@ -156,212 +168,289 @@ const SHARED: [SharedSpec; 3] = [
     },
 ];
 
+/// The demo, in one transaction of the owner role. What has no path through the application
+/// (the region, accounts with passwords, handing actions to subgroups, source dates) is done
+/// as the operator (`db::operator`); everything else through the functions the server itself
+/// uses, as the server's role, acting as the person who would do it (an admin sets up the
+/// committees, subgroups and memberships; each committee's lead officer imports, reviews,
+/// adopts and ratifies; each subgroup's chair adds its protocols), so row-level security and
+/// the audit trail see it as they see everyone's work.
 pub async fn load(db: &mut PgConnection) -> Result<(), AppError> {
-    let region = admin::create_region(db, "forth-valley", "Forth Valley").await?;
-    let committees = [
-        (
-            "clackmannanshire",
-            "Clackmannanshire Child Protection Committee",
-            "Clackmannanshire",
-            "Clackmannanshire Chief Officers Group",
-        ),
-        ("stirling", "Stirling Child Protection Committee", "Stirling", "Stirling Chief Officers Group"),
-        ("falkirk", "Falkirk Child Protection Committee", "Falkirk", "Falkirk Chief Officers Group"),
-    ];
+    let people = operator_setup(db).await?;
+    let person = |email: &str| people.iter().find(|(e, _)| *e == email).map(|(_, id)| *id).ok_or(AppError::Internal);
+
+    operator::as_server_role(db).await?;
+    db::act_as(db, person("admin@example.org")?).await?;
+    let region = overview::home_region(db).await?;
     let mut committee_ids = Vec::new();
-    for (slug, name, short_name, cog) in committees {
-        let id = admin::create_committee(
-            db,
-            NewCommittee {
-                region_id: region,
-                slug,
-                name,
-                short_name,
-                council_areas: &[short_name.to_owned()],
-                cog_name: cog,
-                is_sample: false,
-            },
-        )
-        .await?;
-        committee_ids.push(id);
+    for (slug, name, short_name, cog) in COMMITTEES {
+        let c = NewCommittee {
+            region_id: region.id,
+            slug,
+            name,
+            short_name,
+            council_areas: &[short_name.to_owned()],
+            cog_name: cog,
+            is_sample: false,
+        };
+        committee_ids.push((slug, admin::create_committee(db, c).await?));
     }
+    let all: Vec<Uuid> = committee_ids.iter().map(|(_, id)| *id).collect();
+    let mut subgroup_ids = Vec::new();
     for s in &SUBGROUPS {
         let aliases: Vec<String> = s.aliases.iter().map(|a| (*a).to_owned()).collect();
-        admin::create_subgroup(
-            db,
-            NewSubgroup {
-                region_id: region,
-                slug: s.slug,
-                name: s.name,
-                short_name: s.short_name,
-                aliases: &aliases,
-                local_committee: None,
-                participating: &committee_ids,
-            },
-        )
-        .await?;
+        let new = NewSubgroup {
+            region_id: region.id,
+            slug: s.slug,
+            name: s.name,
+            short_name: s.short_name,
+            aliases: &aliases,
+            local_committee: None,
+            participating: &all,
+        };
+        subgroup_ids.push((s.slug, admin::create_subgroup(db, new).await?));
     }
-
-    let plans = [
-        ("clackmannanshire", "2023-25", "Strategic Improvement Plan 2023-25", CLACKMANNANSHIRE_CSV, false),
-        ("stirling", "2024-26", "Strategic Improvement Plan 2024-26 (sample)", STIRLING_CSV, true),
-        ("falkirk", "2024-26", "Strategic Improvement Plan 2024-26 (sample)", FALKIRK_CSV, true),
-    ];
-    for (committee_slug, plan_slug, title, csv, is_sample) in plans {
-        let parsed = parse_plan_csv(csv.as_bytes()).map_err(|problems| {
-            tracing::error!(?problems, committee_slug, "demo CSV does not validate");
-            AppError::Internal
-        })?;
-        import_plan(db, NewPlan { committee_slug, plan_slug, title, state: "published", is_sample }, &parsed).await?;
-    }
-    admin::add_plan_review(
-        db,
-        "clackmannanshire",
-        "2023-25",
-        date!(2023 - 11 - 01),
-        "Reviewed and updated November 2023",
-    )
-    .await?;
-    admin::add_plan_review(db, "stirling", "2024-26", date!(2025 - 05 - 01), "Sample review").await?;
-    admin::add_plan_review(db, "falkirk", "2024-26", date!(2025 - 06 - 01), "Sample review").await?;
-
-    let draft = parse_plan_csv(CLACKMANNANSHIRE_DRAFT_CSV.as_bytes()).map_err(|problems| {
-        tracing::error!(?problems, "demo draft CSV does not validate");
-        AppError::Internal
-    })?;
-    import_plan(
-        db,
-        NewPlan {
-            committee_slug: "clackmannanshire",
-            plan_slug: "2025-27",
-            title: DRAFT_PLAN_TITLE,
-            state: "draft",
-            is_sample: true,
-        },
-        &draft,
-    )
-    .await?;
-
-    let protocols = load_protocols(db, region).await?;
-    let learning_review = protocols.iter().find(|(slug, _)| *slug == "fv-learning-review-protocol").map(|(_, id)| *id);
-    if let Some(protocol) = learning_review {
-        // 1.3.1 "Learning Reviews are conducted according to Forth Valley Protocol …"
-        let action = admin::action_at(db, "clackmannanshire", "2023-25", objective(1, 3), 1).await?;
-        admin::link_action_protocol(db, action, protocol).await?;
-    }
-
-    for shared in &SHARED {
-        let (o, m, p) = shared.clackmannanshire;
-        let action = admin::action_at(db, "clackmannanshire", "2023-25", objective(o, m), p).await?;
-        admin::transfer_to_subgroup(db, action, shared.subgroup).await?;
-        admin::adopt_action(db, action, "stirling", "2024-26", objective(shared.stirling.0, shared.stirling.1), "")
-            .await?;
-        admin::adopt_action(db, action, "falkirk", "2024-26", objective(shared.falkirk.0, shared.falkirk.1), "")
-            .await?;
-        if let Some(slug) = shared.protocol {
-            let protocol = protocols.iter().find(|(s, _)| *s == slug).map(|(_, id)| *id).ok_or(AppError::Internal)?;
-            admin::link_action_protocol(db, action, protocol).await?;
+    let committee =
+        |slug: &str| committee_ids.iter().find(|(s, _)| *s == slug).map(|(_, id)| *id).ok_or(AppError::Internal);
+    let subgroup =
+        |slug: &str| subgroup_ids.iter().find(|(s, _)| *s == slug).map(|(_, id)| *id).ok_or(AppError::Internal);
+    for (email, name, committees, subgroups, _) in DEMO_PEOPLE {
+        let who = Named { display_name: name, email };
+        for (slug, role) in committees {
+            let role = CommitteeRole::parse(role).ok_or(AppError::Internal)?;
+            members::add_committee_member(db, committee(slug)?, person(email)?, role, &who).await?;
+        }
+        for (slug, role) in subgroups {
+            let role = SubgroupRole::parse(role).ok_or(AppError::Internal)?;
+            members::add_subgroup_member(db, subgroup(slug)?, person(email)?, role, &who).await?;
         }
     }
-    load_people(db).await
-}
 
-/// The demo accounts. One hash serves them all (the same password), so loading stays quick.
-async fn load_people(db: &mut PgConnection) -> Result<(), AppError> {
-    let hash = app::server::auth::password::hash(DEMO_PASSWORD.to_owned()).await?;
-    for (email, name, committees, subgroups, is_admin) in DEMO_PEOPLE {
-        admin::create_demo_person(db, email, name, &hash, is_admin, committees, subgroups).await?;
+    // Each committee's lead officer imports its plans and records their reviews.
+    let plans = [
+        (
+            "clackmannanshire",
+            "2023-25",
+            "Strategic Improvement Plan 2023-25",
+            CLACKMANNANSHIRE_CSV,
+            PlanState::Published,
+            false,
+        ),
+        (
+            "stirling",
+            "2024-26",
+            "Strategic Improvement Plan 2024-26 (sample)",
+            STIRLING_CSV,
+            PlanState::Published,
+            true,
+        ),
+        ("falkirk", "2024-26", "Strategic Improvement Plan 2024-26 (sample)", FALKIRK_CSV, PlanState::Published, true),
+        ("clackmannanshire", "2025-27", DRAFT_PLAN_TITLE, CLACKMANNANSHIRE_DRAFT_CSV, PlanState::Draft, true),
+    ];
+    let mut plan_ids = Vec::new();
+    for (committee_slug, plan_slug, title, csv, state, is_sample) in plans {
+        db::act_as(db, person(&format!("{}.lead@example.org", short(committee_slug)))?).await?;
+        let parsed = parse_plan_csv(csv.as_bytes()).map_err(|problems| {
+            tracing::error!(?problems, committee_slug, plan_slug, "demo CSV does not validate");
+            AppError::Internal
+        })?;
+        let imported = import_plan(db, NewPlan { committee_slug, plan_slug, title, state, is_sample }, &parsed).await?;
+        plan_ids.push(((committee_slug, plan_slug), imported.plan_id));
     }
+    let plan =
+        |c: &str, p: &str| plan_ids.iter().find(|(k, _)| *k == (c, p)).map(|(_, id)| *id).ok_or(AppError::Internal);
+    for (committee_slug, plan_slug, reviewed_on, note) in REVIEWS {
+        db::act_as(db, person(&format!("{}.lead@example.org", short(committee_slug)))?).await?;
+        reviews::record(db, plan(committee_slug, plan_slug)?, committee(committee_slug)?, reviewed_on, note).await?;
+    }
+
+    // Each subgroup's chair adds its protocols; each committee's lead officer records its
+    // decision on them.
+    let mut protocol_ids = Vec::new();
+    for spec in PROTOCOLS {
+        db::act_as(db, person(spec.chair)?).await?;
+        let new = NewProtocol {
+            region_id: region.id,
+            subgroup_id: subgroup(spec.owner)?,
+            slug: spec.slug,
+            title: spec.title,
+            summary: spec.summary,
+            owner_name: "",
+        };
+        let first = VersionForm {
+            label: spec.version.to_owned(),
+            document_url: None,
+            body: String::new(),
+            review_due_on: Some(spec.review_due),
+        };
+        let (protocol, version) = protocol_edits::create(db, &new, &first).await?;
+        for (committee_slug, state, decided_on, reason) in spec.ratifications {
+            if state == RatificationState::Pending {
+                continue;
+            }
+            db::act_as(db, person(&format!("{}.lead@example.org", short(committee_slug)))?).await?;
+            let decision = Decision { state, decided_on, reason: reason.map(str::to_owned) };
+            protocol_edits::decide(db, version, committee(committee_slug)?, &decision, 1).await?;
+        }
+        protocol_ids.push((spec.slug, protocol, version, spec.effective));
+    }
+    operator::as_owner(db).await?;
+    for (_, _, version, effective) in &protocol_ids {
+        operator::date_protocol_version(db, *version, *effective).await?;
+    }
+    operator::as_server_role(db).await?;
+    let protocol =
+        |slug: &str| protocol_ids.iter().find(|(s, ..)| *s == slug).map(|(_, id, ..)| *id).ok_or(AppError::Internal);
+    db::act_as(db, person("clacks.lead@example.org")?).await?;
+    // 1.3.1 "Learning Reviews are conducted according to Forth Valley Protocol …"
+    let learning_review = operator::action_at(db, "clackmannanshire", "2023-25", objective(1, 3), 1).await?;
+    protocol_edits::set_link(
+        db,
+        learning_review,
+        protocol("fv-learning-review-protocol")?,
+        true,
+        Some(committee("clackmannanshire")?),
+        None,
+    )
+    .await?;
+
+    // Three Clackmannanshire actions led by a Forth Valley subgroup become the subgroup's
+    // (the operator's step), which Stirling's and Falkirk's lead officers adopt into their
+    // plans and the subgroup's chair links to its protocol.
+    for shared in &SHARED {
+        let (o, m, p) = shared.clackmannanshire;
+        let action = operator::action_at(db, "clackmannanshire", "2023-25", objective(o, m), p).await?;
+        operator::as_owner(db).await?;
+        operator::transfer_to_subgroup(db, action, shared.subgroup).await?;
+        operator::as_server_role(db).await?;
+        for (committee_slug, (outcome, minor)) in [("stirling", shared.stirling), ("falkirk", shared.falkirk)] {
+            db::act_as(db, person(&format!("{}.lead@example.org", short(committee_slug)))?).await?;
+            let committee_id = committee(committee_slug)?;
+            let plan_id = plan(committee_slug, "2024-26")?;
+            let target = shared::shared_action(db, action, committee_id).await?.ok_or(AppError::Internal)?;
+            let objective =
+                shared::objective_id(db, plan_id, outcome as i32, minor as i32).await?.ok_or(AppError::Internal)?;
+            let at = shared::Placement { plan_id, committee_id, objective_id: objective, local_note: "" };
+            shared::adopt(db, &target, &at).await?;
+        }
+        if let Some(slug) = shared.protocol {
+            db::act_as(db, person(shared.chair)?).await?;
+            protocol_edits::set_link(db, action, protocol(slug)?, true, None, Some(subgroup(shared.subgroup)?)).await?;
+        }
+        db::act_as(db, person("clacks.lead@example.org")?).await?;
+    }
+    operator::as_owner(db).await?;
     Ok(())
 }
 
-async fn load_protocols(db: &mut PgConnection, region: Uuid) -> Result<Vec<(&'static str, Uuid)>, AppError> {
-    // Ratification states are illustrative, not the committees' real records.
-    struct Spec {
-        slug: &'static str,
-        owner: &'static str,
-        title: &'static str,
-        summary: &'static str,
-        version: &'static str,
-        effective: time::Date,
-        review_due: time::Date,
-        ratifications: [(&'static str, &'static str, Option<time::Date>, Option<&'static str>); 3],
+/// The operator's part: the region, and the demo accounts with their (one) password and the
+/// admin flag. Returns each account's id by email.
+async fn operator_setup(db: &mut PgConnection) -> Result<Vec<(&'static str, Uuid)>, AppError> {
+    operator::create_region(db, "forth-valley", "Forth Valley").await?;
+    // One hash serves them all (the same password), so loading stays quick.
+    let hash = app::server::auth::password::hash(DEMO_PASSWORD.to_owned()).await?;
+    let mut people = Vec::new();
+    for (email, name, _, _, is_admin) in DEMO_PEOPLE {
+        people.push((email, operator::create_demo_person(db, email, name, &hash, is_admin).await?));
     }
-    let specs = [
-        Spec {
-            slug: "fv-learning-review-protocol",
-            owner: "fv-policies-procedures-protocols",
-            title: "Forth Valley Learning Review Protocol",
-            summary: "How the three committees commission and conduct Learning Reviews under the national guidance.",
-            version: "2.0",
-            effective: date!(2024 - 04 - 01),
-            review_due: date!(2027 - 03 - 31),
-            ratifications: [
-                ("clackmannanshire", "ratified", Some(date!(2024 - 03 - 12)), None),
-                ("stirling", "ratified", Some(date!(2024 - 03 - 19)), None),
-                ("falkirk", "pending", None, None),
-            ],
-        },
-        Spec {
-            slug: "fv-child-protection-guidance",
-            owner: "fv-policies-procedures-protocols",
-            title: "FV Child Protection Guidance",
-            summary: "Forth Valley multi-agency child protection procedures, aligned with the National Guidance for Child Protection in Scotland 2021 (updated 2023).",
-            version: "2024",
-            effective: date!(2024 - 12 - 01),
-            review_due: date!(2026 - 12 - 31),
-            ratifications: [
-                ("clackmannanshire", "ratified", Some(date!(2024 - 11 - 26)), None),
-                ("stirling", "ratified", Some(date!(2024 - 11 - 28)), None),
-                ("falkirk", "ratified", Some(date!(2024 - 12 - 03)), None),
-            ],
-        },
-        Spec {
-            slug: "fv-ird-procedure",
-            owner: "ird-steering-group",
-            title: "FV IRD Procedure",
-            summary: "Inter-agency Referral Discussions: when they are held, who takes part, how they are recorded and quality assured.",
-            version: "3.1",
-            effective: date!(2023 - 10 - 01),
-            review_due: date!(2025 - 09 - 30),
-            ratifications: [
-                ("clackmannanshire", "ratified", Some(date!(2023 - 09 - 14)), None),
-                ("stirling", "pending", None, None),
-                ("falkirk", "declined", Some(date!(2023 - 09 - 21)), Some("Returned for changes to the health input section.")),
-            ],
-        },
-    ];
-    let mut ids = Vec::new();
-    for spec in specs {
-        let protocol = admin::create_protocol(
-            db,
-            NewProtocol {
-                region_id: region,
-                owner_subgroup_slug: Some(spec.owner),
-                slug: spec.slug,
-                title: spec.title,
-                summary: spec.summary,
-            },
-        )
-        .await?;
-        let version = admin::add_protocol_version(
-            db,
-            NewProtocolVersion {
-                protocol_id: protocol,
-                label: spec.version,
-                document_url: None,
-                effective_on: Some(spec.effective),
-                review_due_on: Some(spec.review_due),
-            },
-        )
-        .await?;
-        for (committee, state, decided_on, reason) in spec.ratifications {
-            admin::record_ratification(db, version, committee, state, decided_on, reason).await?;
-        }
-        ids.push((spec.slug, protocol));
-    }
-    Ok(ids)
+    Ok(people)
 }
+
+/// The demo accounts' prefix for a committee ("clacks" for Clackmannanshire).
+fn short(committee: &str) -> &str {
+    if committee == "clackmannanshire" {
+        "clacks"
+    } else {
+        committee
+    }
+}
+
+const COMMITTEES: [(&str, &str, &str, &str); 3] = [
+    (
+        "clackmannanshire",
+        "Clackmannanshire Child Protection Committee",
+        "Clackmannanshire",
+        "Clackmannanshire Chief Officers Group",
+    ),
+    ("stirling", "Stirling Child Protection Committee", "Stirling", "Stirling Chief Officers Group"),
+    ("falkirk", "Falkirk Child Protection Committee", "Falkirk", "Falkirk Chief Officers Group"),
+];
+
+const REVIEWS: [(&str, &str, time::Date, &str); 3] = [
+    ("clackmannanshire", "2023-25", date!(2023 - 11 - 01), "Reviewed and updated November 2023"),
+    ("stirling", "2024-26", date!(2025 - 05 - 01), "Sample review"),
+    ("falkirk", "2024-26", date!(2025 - 06 - 01), "Sample review"),
+];
+
+struct ProtocolSpec {
+    slug: &'static str,
+    owner: &'static str,
+    chair: &'static str,
+    title: &'static str,
+    summary: &'static str,
+    version: &'static str,
+    effective: time::Date,
+    review_due: IsoDate,
+    ratifications: [(&'static str, RatificationState, Option<IsoDate>, Option<&'static str>); 3],
+}
+
+const fn day(year: i32, month: u8, day: u8) -> IsoDate {
+    IsoDate { year, month, day }
+}
+
+// Ratification states are illustrative, not the committees' real records.
+const PROTOCOLS: [ProtocolSpec; 3] = [
+    ProtocolSpec {
+        slug: "fv-learning-review-protocol",
+        owner: "fv-policies-procedures-protocols",
+        chair: "chair.protocols@example.org",
+        title: "Forth Valley Learning Review Protocol",
+        summary: "How the three committees commission and conduct Learning Reviews under the national guidance.",
+        version: "2.0",
+        effective: date!(2024 - 04 - 01),
+        review_due: day(2027, 3, 31),
+        ratifications: [
+            ("clackmannanshire", RatificationState::Ratified, Some(day(2024, 3, 12)), None),
+            ("stirling", RatificationState::Ratified, Some(day(2024, 3, 19)), None),
+            ("falkirk", RatificationState::Pending, None, None),
+        ],
+    },
+    ProtocolSpec {
+        slug: "fv-child-protection-guidance",
+        owner: "fv-policies-procedures-protocols",
+        chair: "chair.protocols@example.org",
+        title: "FV Child Protection Guidance",
+        summary: "Forth Valley multi-agency child protection procedures, aligned with the National Guidance for Child Protection in Scotland 2021 (updated 2023).",
+        version: "2024",
+        effective: date!(2024 - 12 - 01),
+        review_due: day(2026, 12, 31),
+        ratifications: [
+            ("clackmannanshire", RatificationState::Ratified, Some(day(2024, 11, 26)), None),
+            ("stirling", RatificationState::Ratified, Some(day(2024, 11, 28)), None),
+            ("falkirk", RatificationState::Ratified, Some(day(2024, 12, 3)), None),
+        ],
+    },
+    ProtocolSpec {
+        slug: "fv-ird-procedure",
+        owner: "ird-steering-group",
+        chair: "chair.ird@example.org",
+        title: "FV IRD Procedure",
+        summary: "Inter-agency Referral Discussions: when they are held, who takes part, how they are recorded and quality assured.",
+        version: "3.1",
+        effective: date!(2023 - 10 - 01),
+        review_due: day(2025, 9, 30),
+        ratifications: [
+            ("clackmannanshire", RatificationState::Ratified, Some(day(2023, 9, 14)), None),
+            ("stirling", RatificationState::Pending, None, None),
+            (
+                "falkirk",
+                RatificationState::Declined,
+                Some(day(2023, 9, 21)),
+                Some("Returned for changes to the health input section."),
+            ),
+        ],
+    },
+];
 
 fn objective(outcome: u32, minor: u32) -> ObjectiveNumber {
     ObjectiveNumber { outcome, minor }

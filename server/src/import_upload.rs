@@ -5,15 +5,16 @@
 //! goes on to the preview (`/committees/{committee}/plans/import/{id}`), where the lead officer
 //! imports it into a new draft plan. Nothing in any plan changes here.
 
-use crate::plan_upload::{self, MAX_FILE_BYTES};
+use crate::plan_upload;
 use crate::plan_xlsx;
-use app::api::imports::ssr::lead_committee;
 use app::domain::account::{Flash, FlashKind};
 use app::domain::plan_csv::rows_from_view;
+use app::domain::plan_file::MAX_FILE_BYTES;
 use app::domain::slug::Slug;
 use app::error::AppError;
 use app::server::auth::session;
 use app::server::auth::viewer::{Access, Viewer};
+use app::server::authz::{self, CommitteeNeed};
 use app::server::db::{self, plan_imports};
 use app::server::state::AppState;
 use axum::extract::multipart::{Multipart, MultipartError, MultipartRejection};
@@ -71,11 +72,11 @@ async fn stage(
     committee: &str,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Uuid, AppError> {
-    let viewer = viewer.ok_or(AppError::Unauthorized)?;
-    // Permission first, in a short transaction: the body is read only for a lead officer, and
-    // no connection is held while it arrives.
+    // Requires: a lead officer of the committee. Checked first, in a short transaction: the body
+    // is read only for a lead officer, and no connection is held while it arrives.
+    let viewer = authz::require_signed_in(viewer)?;
     let mut tx = db::begin_as(&state.pool, Some(viewer.id)).await?;
-    lead_committee(&mut tx, &viewer, committee).await?;
+    authz::committee(&mut tx, Some(&viewer), committee, CommitteeNeed::Lead).await?;
     tx.commit().await?;
 
     let multipart = multipart.map_err(|_| {
@@ -93,7 +94,7 @@ async fn stage(
         .map_err(|reason| AppError::invalid("file", reason))?;
 
     let mut tx = db::begin_as(&state.pool, Some(viewer.id)).await?;
-    let c = lead_committee(&mut tx, &viewer, committee).await?;
+    let c = authz::committee(&mut tx, Some(&viewer), committee, CommitteeNeed::Lead).await?;
     plan_imports::expire(&mut tx, c.id).await?;
     let id = plan_imports::stage(
         &mut tx,

@@ -11,6 +11,7 @@ pub mod import_upload;
 pub mod page_cache;
 pub mod plan_upload;
 pub mod plan_xlsx;
+pub mod renderer;
 pub mod routes;
 pub mod scale;
 pub mod security;

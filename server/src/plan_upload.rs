@@ -1,17 +1,11 @@
 //! Reading an uploaded plan file, CSV or Excel, into what the preview shows: every row as read
-//! and every problem, found by the one validation every plan file goes through
-//! (`parse_plan_csv`). A workbook is first turned into CSV text, so the rules are the same.
+//! and every problem, found by the one reader every plan file goes through
+//! (`plan_csv::read_plan_csv`). A workbook is first turned into CSV text, so the rules are the
+//! same.
 
 use crate::plan_xlsx;
-use app::domain::plan_csv::{parse_plan_csv, read_cell, CsvProblem, COLUMNS};
-use app::domain::text::allowed_char;
-use app::domain::views::{ImportProblem, ImportRow};
-
-/// Largest file accepted. The server takes request bodies of up to 2 MB; this leaves room for
-/// the rest of the form around the file.
-pub const MAX_FILE_BYTES: usize = 1536 * 1024;
-/// The same ceiling `parse_plan_csv` applies.
-const MAX_ROWS: usize = 5_000;
+use app::domain::plan_csv::read_plan_csv;
+use app::domain::plan_file::{ImportProblem, ImportRow};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileFormat {
@@ -45,15 +39,9 @@ pub fn read_file(file_name: &str, bytes: &[u8]) -> Result<ReadFile, String> {
         FileFormat::Csv => (bytes.to_vec(), Vec::new()),
         FileFormat::Xlsx => plan_xlsx::sheet_as_csv(bytes)?,
     };
-    let action_count = match parse_plan_csv(&csv) {
-        Ok(plan) => plan.action_count(),
-        Err(found) => {
-            problems.extend(found);
-            0
-        }
-    };
-    let rows = rows_as_read(&csv);
-    if rows.is_empty() {
+    let file = read_plan_csv(&csv);
+    problems.extend(file.problems);
+    if file.rows.is_empty() {
         // The first few reasons: with no rows, they are about the file as a whole.
         let mut reasons: Vec<String> = problems.iter().take(5).map(ToString::to_string).collect();
         if problems.len() > reasons.len() {
@@ -67,7 +55,8 @@ pub fn read_file(file_name: &str, bytes: &[u8]) -> Result<ReadFile, String> {
     }
     // Stable, so problems of one row keep the order the checks found them in.
     problems.sort_by_key(|p| p.row);
-    Ok(ReadFile { format, rows, problems: problems.into_iter().map(problem_view).collect(), action_count })
+    let action_count = if problems.is_empty() { file.plan.action_count() } else { 0 };
+    Ok(ReadFile { format, rows: file.rows, problems, action_count })
 }
 
 /// By content first (a workbook is a zip archive), then by name for what it cannot be.
@@ -90,62 +79,6 @@ fn detect(file_name: &str, bytes: &[u8]) -> Result<FileFormat, String> {
     Ok(FileFormat::Csv)
 }
 
-/// The rows as `parse_plan_csv` numbers them (the header is row 1; blank rows are skipped but
-/// keep their numbers), cells trimmed, for the preview. Nothing when the header is not the
-/// format's: the columns would mean nothing.
-fn rows_as_read(csv: &[u8]) -> Vec<ImportRow> {
-    let Ok(text) = std::str::from_utf8(csv) else { return Vec::new() };
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
-    let mut rows = Vec::new();
-    for (index, record) in reader.records().enumerate() {
-        let Ok(record) = record else { break };
-        if index == 0 {
-            if !record.iter().map(str::trim).eq(COLUMNS) {
-                return Vec::new();
-            }
-            continue;
-        }
-        if record.iter().all(|cell| cell.trim().is_empty()) {
-            continue;
-        }
-        if rows.len() == MAX_ROWS {
-            break;
-        }
-        // Shown on the preview and stored with the upload: a character that cannot be stored
-        // shows as a replacement mark, and the row's problem names it.
-        let cell = |i: usize| {
-            record
-                .get(i)
-                .map(|c| read_cell(c).chars().map(|c| if allowed_char(c) { c } else { '\u{fffd}' }).collect())
-                .unwrap_or_default()
-        };
-        rows.push(ImportRow {
-            row: u32::try_from(index + 1).unwrap_or(u32::MAX),
-            priority: cell(0),
-            outcome_number: cell(1),
-            outcome: cell(2),
-            objective_number: cell(3),
-            objective: cell(4),
-            action: cell(5),
-            lead: cell(6),
-            timescale: cell(7),
-            evidence: cell(8),
-            progress: cell(9),
-            status: cell(10),
-        });
-    }
-    rows
-}
-
-fn problem_view(p: CsvProblem) -> ImportProblem {
-    ImportProblem {
-        row: u32::try_from(p.row).unwrap_or(u32::MAX),
-        column: p.column.map(str::to_owned),
-        message: p.message,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -162,7 +95,7 @@ mod tests {
         assert!(read.problems.is_empty());
         assert_eq!(read.action_count, 2);
         assert_eq!(read.rows.iter().map(|r| r.row).collect::<Vec<_>>(), vec![2, 4], "blank rows keep their numbers");
-        assert_eq!(read.rows[1].status, "G");
+        assert_eq!(read.rows[1].cells.status, "G");
     }
 
     #[test]

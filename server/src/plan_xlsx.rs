@@ -4,7 +4,8 @@
 //! Reading turns the sheet into CSV text, cell for cell and row for row, so a workbook meets
 //! exactly the rules a CSV file does and its problems name the rows Excel shows.
 
-use app::domain::plan_csv::{neutralise, CsvProblem, PlanCsvRow, COLUMNS};
+use app::domain::plan_csv::{neutralise, ImportProblem, PlanCsvRow, COLUMNS};
+use app::domain::plan_file::MAX_SHEET_ROWS;
 use app::domain::text::MAX_CELL_CHARS;
 use calamine::{DataRef, Reader, Xlsx};
 use rust_xlsxwriter::{Format, FormatAlign, Workbook, XlsxError};
@@ -13,9 +14,6 @@ use std::io::Read;
 
 pub const CONTENT_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-/// Rows read from a sheet at most: a plan holds at most 5,000 actions, and this leaves room
-/// for blank rows between them without reading a runaway sheet to its end.
-const MAX_SHEET_ROWS: u32 = 10_000;
 /// Cells beyond this column are read as if they were in it (they are an error either way).
 const MAX_SHEET_COLUMNS: usize = 64;
 /// What the workbook's parts may unpack to, altogether, counted as they are actually unpacked
@@ -43,7 +41,7 @@ pub fn write_xlsx(rows: &[PlanCsvRow]) -> Result<Vec<u8>, XlsxError> {
     }
     for (index, row) in rows.iter().enumerate() {
         let at = u32::try_from(index + 1).map_err(|_| XlsxError::RowColumnLimitError)?;
-        for (column, text) in cells(row).into_iter().enumerate() {
+        for (column, text) in row.cells().into_iter().enumerate() {
             if !text.is_empty() {
                 // As in the CSV export: a workbook saved on as CSV must not run it either.
                 sheet.write_string_with_format(at, column as u16, neutralise(text), &cell)?;
@@ -56,25 +54,9 @@ pub fn write_xlsx(rows: &[PlanCsvRow]) -> Result<Vec<u8>, XlsxError> {
     workbook.save_to_buffer()
 }
 
-fn cells(row: &PlanCsvRow) -> [&str; 11] {
-    [
-        &row.priority,
-        &row.outcome_number,
-        &row.outcome,
-        &row.objective_number,
-        &row.objective,
-        &row.action,
-        &row.lead,
-        &row.timescale,
-        &row.evidence,
-        &row.progress,
-        &row.status,
-    ]
-}
-
 /// The first sheet of a workbook as CSV text, plus problems only a workbook can have (cells
 /// holding a spreadsheet error). `Err` when the bytes are not a workbook this can read.
-pub fn sheet_as_csv(bytes: &[u8]) -> Result<(Vec<u8>, Vec<CsvProblem>), String> {
+pub fn sheet_as_csv(bytes: &[u8]) -> Result<(Vec<u8>, Vec<ImportProblem>), String> {
     const UNREADABLE: &str = "The file could not be read as an Excel workbook (.xlsx). Save it from your \
                               spreadsheet as \"Excel Workbook (.xlsx)\" or as \"CSV UTF-8\" and upload that.";
     match unpacked_size(bytes, MAX_UNPACKED_BYTES) {
@@ -98,20 +80,20 @@ pub fn sheet_as_csv(bytes: &[u8]) -> Result<(Vec<u8>, Vec<CsvProblem>), String> 
         let text = match cell_text(cell.get_value()) {
             Ok(text) => text,
             Err(CellProblem::Error(code)) => {
-                problems.push(CsvProblem {
-                    row: row as usize + 1,
-                    column: COLUMNS.get(column as usize).copied(),
-                    message: format!("holds the spreadsheet error {code}: correct it, or type the value in"),
-                });
+                problems.push(ImportProblem::at(
+                    row + 1,
+                    COLUMNS.get(column as usize).copied(),
+                    format!("holds the spreadsheet error {code}: correct it, or type the value in"),
+                ));
                 code
             }
             Err(CellProblem::TooLong) => {
                 // Not copied: one long shared string may be referred to by thousands of cells.
-                problems.push(CsvProblem {
-                    row: row as usize + 1,
-                    column: COLUMNS.get(column as usize).copied(),
-                    message: format!("is longer than {MAX_CELL_CHARS} characters"),
-                });
+                problems.push(ImportProblem::at(
+                    row + 1,
+                    COLUMNS.get(column as usize).copied(),
+                    format!("is longer than {MAX_CELL_CHARS} characters"),
+                ));
                 String::new()
             }
         };
@@ -119,13 +101,9 @@ pub fn sheet_as_csv(bytes: &[u8]) -> Result<(Vec<u8>, Vec<CsvProblem>), String> 
             continue; // Formatted but empty cells say nothing.
         }
         if row >= MAX_SHEET_ROWS {
-            problems.push(CsvProblem {
-                row: 0,
-                column: None,
-                message: format!(
-                    "the first sheet goes on past row {MAX_SHEET_ROWS}; a plan holds at most 5000 actions"
-                ),
-            });
+            problems.push(ImportProblem::whole_file(format!(
+                "the first sheet goes on past row {MAX_SHEET_ROWS}; a plan holds at most 5000 actions"
+            )));
             break;
         }
         let (row, column) = (row as usize, (column as usize).min(MAX_SHEET_COLUMNS - 1));

@@ -3,6 +3,7 @@
 
 use crate::handlers::{export_csv, healthz};
 use crate::page_cache::{self, PageCache};
+use crate::renderer::{pages, PageRenderer};
 use crate::{auth, headers, import_upload, security};
 use app::server::state::AppState;
 use app::{shell, App};
@@ -15,8 +16,8 @@ use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 
-/// Largest request body accepted; plan uploads in a later issue stay well below it.
-pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
+/// Largest request body accepted (`domain::text::MAX_BODY_BYTES`).
+pub const BODY_LIMIT: usize = app::domain::text::MAX_BODY_BYTES;
 
 pub const HEALTHZ: &str = "/healthz";
 pub const EXPORT_CSV: &str = "/committees/{committee}/plans/{plan}/export.csv";
@@ -51,21 +52,19 @@ pub fn router(state: AppState, cache: Arc<PageCache>) -> Router {
         .layer(from_fn_with_state(state.clone(), security::same_origin_only))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(from_fn_with_state(headers::SecurityHeaders::new(state.secure_cookies), headers::middleware))
-        .layer(TraceLayer::new_for_http())
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(request_span)
+                // An error is logged once, where it is converted (`AppError`), with this span.
+                .on_failure(tower_http::trace::DefaultOnFailure::new().level(tracing::Level::DEBUG)),
+        )
         .with_state(state)
 }
 
-/// The pages alone, for rendering a page again in answer to a refused form (a layer of the
-/// router sees only the route it wraps, so it cannot send a request to another route).
-#[derive(Clone)]
-pub struct PageRenderer(pub Router);
-
-fn pages(state: &AppState) -> Router {
-    Router::new()
-        .leptos_routes_with_context(state, generate_route_list(App), || (), {
-            let options = state.leptos_options.clone();
-            move || shell(options.clone())
-        })
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .with_state(state.clone())
+/// The span every request's log lines carry: its method and path, so an error's one log line
+/// says where it happened. One-time links carry their secret in the path: never logged.
+fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    let path = request.uri().path();
+    let path = if path.starts_with("/invitations/") { "/invitations/…" } else { path };
+    tracing::info_span!("request", method = %request.method(), path = %path)
 }

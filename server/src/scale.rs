@@ -2,6 +2,7 @@
 //! plans, written through the same importer as real plans. Never loaded by `serve`.
 
 use app::domain::numbering::ObjectiveNumber;
+use app::domain::plan::PlanState;
 use app::domain::plan_csv::{ImportAction, ImportObjective, ImportOutcome, ImportPriority, PlanImport};
 use app::domain::status::Status;
 use app::error::AppError;
@@ -56,7 +57,7 @@ pub fn synthetic_plan(actions: usize) -> PlanImport {
 pub async fn seed(pool: &PgPool, committees: usize, actions: usize) -> Result<(), AppError> {
     let plan = synthetic_plan(actions);
     let mut tx = pool.begin().await?;
-    let region = admin::create_region(&mut tx, "scale-test", "Scale test region").await?;
+    let region = app::server::db::operator::create_region(&mut tx, "scale-test", "Scale test region").await?;
     tx.commit().await?;
     for i in 0..committees {
         let slug = format!("committee-{i:03}");
@@ -81,7 +82,7 @@ pub async fn seed(pool: &PgPool, committees: usize, actions: usize) -> Result<()
                 committee_slug: &slug,
                 plan_slug: "2025-27",
                 title: "Synthetic plan",
-                state: "published",
+                state: PlanState::Published,
                 is_sample: true,
             },
             &plan,

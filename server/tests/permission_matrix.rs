@@ -41,6 +41,22 @@ async fn every_route_and_server_function_has_an_entry_and_enforces_it(pool: PgPo
     }
     let targets = setup_targets(&app.pool).await;
 
+    // The flags pages show agree with the rules the server enforces (and the matrix checks
+    // below): a button shown is a request accepted, a button hidden is a request refused.
+    for flag in flags() {
+        let page = (flag.page)(&targets);
+        let marker = (flag.marker)(&targets);
+        for (actor, cookie) in ACTORS.iter().zip(&cookies) {
+            let body = match cookie {
+                Some(c) => app.get_with_cookie(&page, c).await.body,
+                None => app.get(&page).await.body,
+            };
+            let shown = body.contains(&marker);
+            let allowed = expected(flag.rule, *actor).is_ok();
+            assert_eq!(shown, allowed, "{actor:?} sees {} at {page}: {shown}, may: {allowed}", flag.what);
+        }
+    }
+
     // Everything denied, and every read, against one database: a refusal must change nothing.
     let mut checked = 0;
     let mut writes = Vec::new();

@@ -4,6 +4,7 @@ use crate::domain::views::InvitationView;
 use crate::error::AppError;
 use leptos::prelude::*;
 
+/// Requires: nothing (anyone may try; attempts are throttled).
 #[server(endpoint = "sign_in")]
 pub async fn sign_in(email: String, password: String, #[server(default)] next: String) -> Result<(), AppError> {
     use crate::domain::account::{safe_return_path, throttle_keys, THROTTLE_MINUTES};
@@ -40,6 +41,7 @@ pub async fn sign_in(email: String, password: String, #[server(default)] next: S
     request::redirect(&safe_return_path(&next))
 }
 
+/// Requires: nothing (signing out without a session changes nothing).
 #[server(endpoint = "sign_out")]
 pub async fn sign_out() -> Result<(), AppError> {
     use crate::server::{auth::session, request};
@@ -47,43 +49,29 @@ pub async fn sign_out() -> Result<(), AppError> {
     request::redirect("/")
 }
 
-/// Changes the signed-in person's password and ends every other session of theirs.
+/// Requires: someone signed in. Changes their password and ends every other session of theirs.
 #[server(endpoint = "change_password")]
 pub async fn change_password(current_password: String, password: String, confirm: String) -> Result<(), AppError> {
     use crate::domain::account::check_new_password;
     use crate::server::auth::{password as pw, session};
-    use crate::server::db::{audit, people};
-    use crate::server::request;
+    use crate::server::db::people;
+    use crate::server::{authz, request};
 
     let (viewer, mut tx) = request::begin().await?;
-    let viewer = request::signed_in(viewer)?;
+    let viewer = authz::require_signed_in(viewer)?;
     check_new_password(&password, &confirm, &viewer.shown.email)?;
     let stored = people::own_password_hash(&mut tx).await?;
     if !pw::verify(current_password, stored).await {
         return Err(AppError::invalid("current_password", "That is not your current password."));
     }
     let hash = pw::hash(password).await?;
-    let version = people::set_own_password(&mut tx, &hash).await?;
-    audit::record(
-        &mut tx,
-        audit::AuditEvent {
-            committee_id: None,
-            subgroup_id: None,
-            entity: "person",
-            entity_id: Some(viewer.id),
-            operation: "update",
-            summary: format!("{} changed their password; their other sessions ended", viewer.shown.display_name),
-            before: None,
-            after: None,
-        },
-    )
-    .await?;
+    let version = people::set_own_password(&mut tx, &hash, &viewer).await?;
     tx.commit().await?;
     session::renew(&request::session()?, version).await?;
     request::notice("Your password is changed. You have been signed out everywhere else.").await
 }
 
-/// Who a one-time link is for, for the set-password page.
+/// Requires: a one-time link that is still good. Who it is for, for the set-password page.
 #[server(endpoint = "invitation")]
 pub async fn get_invitation(token: String) -> Result<InvitationView, AppError> {
     use crate::server::auth::token::hash_token;
@@ -102,12 +90,13 @@ fn expired_link() -> AppError {
     )
 }
 
-/// Sets the invited person's password from their one-time link and signs them in.
+/// Requires: a one-time link that is still good (anyone may hold it). Sets the invited
+/// person's password from it and signs them in.
 #[server(endpoint = "accept_invitation")]
 pub async fn accept_invitation(token: String, password: String, confirm: String) -> Result<(), AppError> {
     use crate::domain::account::check_new_password;
     use crate::server::auth::{password as pw, session, token::hash_token};
-    use crate::server::{db, db::audit, db::people, request, state::app_state};
+    use crate::server::{db, db::people, request, state::app_state};
 
     let token_hash = hash_token(&token);
     let pool = app_state()?.pool;
@@ -116,23 +105,7 @@ pub async fn accept_invitation(token: String, password: String, confirm: String)
     check_new_password(&password, &confirm, &invitee.email)?;
     let hash = pw::hash(password).await?;
     let (person_id, version) =
-        people::redeem_invitation(&mut tx, &token_hash, &hash).await?.ok_or_else(expired_link)?;
-    // The audit event is the invitee's own act.
-    db::act_as(&mut tx, person_id).await?;
-    audit::record(
-        &mut tx,
-        audit::AuditEvent {
-            committee_id: None,
-            subgroup_id: None,
-            entity: "person",
-            entity_id: Some(person_id),
-            operation: "update",
-            summary: format!("{} accepted their invitation and set a password", invitee.display_name),
-            before: None,
-            after: None,
-        },
-    )
-    .await?;
+        people::redeem_invitation(&mut tx, &token_hash, &hash, &invitee).await?.ok_or_else(expired_link)?;
     tx.commit().await?;
     session::start(&request::session()?, person_id, version).await?;
     request::notice(format!("Welcome, {}. Your password is set and you are signed in.", invitee.display_name)).await?;

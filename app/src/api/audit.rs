@@ -7,6 +7,7 @@ use leptos::prelude::*;
 /// Entries shown at most; filters narrow it down.
 pub const AUDIT_PAGE_SIZE: i64 = 200;
 
+/// Requires: a member of the committee (any role).
 #[server(endpoint = "audit")]
 pub async fn get_audit(
     committee: String,
@@ -15,41 +16,20 @@ pub async fn get_audit(
     #[server(default)] to: String,
     #[server(default)] object: String,
 ) -> Result<AuditPage, AppError> {
-    use crate::api::members::committee_not_found;
+    use crate::domain::audit::check_audit_filter;
     use crate::domain::views::CommitteeRef;
-    use crate::error::Validation;
-    use crate::server::db::{audit, members};
+    use crate::server::authz::{self, CommitteeNeed};
+    use crate::server::db::audit;
     use crate::server::request;
     let (viewer, mut tx) = request::begin().await?;
-    let viewer = request::signed_in(viewer)?;
-    let c = members::committee_by_slug(&mut tx, &committee).await?.ok_or_else(|| committee_not_found(&committee))?;
-    if viewer.committee_role(c.id).is_none() {
-        return Err(AppError::Forbidden);
-    }
-    let date = |s: &str| {
-        let s = s.trim();
-        if s.is_empty() {
-            Ok(None)
-        } else {
-            time::Date::parse(s, time::macros::format_description!("[year]-[month]-[day]")).map(Some).map_err(|_| ())
-        }
-    };
-    let person_id = match person.trim() {
-        "" => Ok(None),
-        p => uuid::Uuid::parse_str(p).map(Some).map_err(|_| ()),
-    };
-    let (from_date, to_date) = (date(&from), date(&to));
-    let mut v = Validation::default();
-    v.check(person_id.is_ok(), "person", "Choose a person from the list.")
-        .check(from_date.is_ok(), "from", "Enter a date like 2025-03-31.")
-        .check(to_date.is_ok(), "to", "Enter a date like 2025-03-31.");
-    v.finish()?;
+    let c = authz::committee(&mut tx, viewer.as_ref(), &committee, CommitteeNeed::Member).await?;
+    let wanted = check_audit_filter(&person, &from, &to, &object)?;
     let filter = audit::AuditFilter {
         committee_id: c.id,
-        person_id: person_id.unwrap_or_default(),
-        from: from_date.unwrap_or_default(),
-        to: to_date.unwrap_or_default(),
-        entity: Some(object.trim().to_owned()).filter(|o| !o.is_empty()),
+        person_id: wanted.person,
+        from: wanted.from.map(time::Date::from),
+        to: wanted.to.map(time::Date::from),
+        entity: wanted.entity.map(|e| e.code().to_owned()),
         limit: AUDIT_PAGE_SIZE,
     };
     let mut entries = audit::committee_trail(&mut tx, &filter).await?;

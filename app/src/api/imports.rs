@@ -7,17 +7,14 @@ use crate::domain::views::{PlanImportPreview, PlanImportStart};
 use crate::error::AppError;
 use leptos::prelude::*;
 
-/// Longest plan title accepted.
-pub const MAX_TITLE_CHARS: usize = 200;
-
-/// What the upload page needs: the committee, for its lead officers only.
+/// Requires: a lead officer of the committee. What the upload page needs.
 #[server(endpoint = "plan_import_start")]
 pub async fn get_plan_import_start(committee: String) -> Result<PlanImportStart, AppError> {
     use crate::domain::views::CommitteeRef;
+    use crate::server::authz::{self, CommitteeNeed};
     use crate::server::{db::plan_imports, request};
     let (viewer, mut tx) = request::begin().await?;
-    let viewer = request::signed_in(viewer)?;
-    let c = ssr::lead_committee(&mut tx, &viewer, &committee).await?;
+    let c = authz::committee(&mut tx, viewer.as_ref(), &committee, CommitteeNeed::Lead).await?;
     let existing_plans = plan_imports::plan_periods(&mut tx, c.id).await?;
     tx.commit().await?;
     Ok(PlanImportStart {
@@ -26,14 +23,16 @@ pub async fn get_plan_import_start(committee: String) -> Result<PlanImportStart,
     })
 }
 
-/// An upload awaiting confirmation, for the lead officer who made it.
+/// Requires: a lead officer of the committee, who made the upload. The upload awaiting
+/// confirmation.
 #[server(endpoint = "plan_import")]
 pub async fn get_plan_import(committee: String, upload: String) -> Result<PlanImportPreview, AppError> {
     use crate::domain::views::CommitteeRef;
+    use crate::server::authz::{self, CommitteeNeed};
     use crate::server::{db::plan_imports, request};
     let (viewer, mut tx) = request::begin().await?;
-    let viewer = request::signed_in(viewer)?;
-    let c = ssr::lead_committee(&mut tx, &viewer, &committee).await?;
+    let c = authz::committee(&mut tx, viewer.as_ref(), &committee, CommitteeNeed::Lead).await?;
+    let viewer = authz::require_signed_in(viewer)?;
     let id = uuid::Uuid::parse_str(upload.trim()).map_err(|_| ssr::upload_not_found())?;
     let staged = plan_imports::find(&mut tx, c.id, viewer.id, id).await?.ok_or_else(ssr::upload_not_found)?;
     let existing_plans = plan_imports::plan_periods(&mut tx, c.id).await?;
@@ -50,7 +49,8 @@ pub async fn get_plan_import(committee: String, upload: String) -> Result<PlanIm
     })
 }
 
-/// Imports a checked upload into a new draft plan `plan` (its period, e.g. 2027-29) called
+/// Requires: a lead officer of the committee, who made the upload. Imports a checked upload
+/// into a new draft plan `plan` (its period, e.g. 2027-29) called
 /// `title`, in one transaction, then opens the new plan. Refused, nothing changes: an upload
 /// with problems, a period the committee already has, an empty title.
 #[server(endpoint = "import_uploaded_plan")]
@@ -60,13 +60,14 @@ pub async fn import_uploaded_plan(
     plan: String,
     title: String,
 ) -> Result<(), AppError> {
-    use crate::domain::slug::PlanPeriod;
-    use crate::error::Validation;
+    use crate::domain::plan::{check_new_plan, with_existing_plan, PlanState};
+    use crate::domain::plan_csv::revalidate;
+    use crate::server::authz::{self, CommitteeNeed};
     use crate::server::db::import::{import_plan, NewPlan};
     use crate::server::{auth::viewer::Access, db::plan_imports, db::plans, request};
     let (viewer, mut tx) = request::begin().await?;
-    let viewer = request::signed_in(viewer)?;
-    let c = ssr::lead_committee(&mut tx, &viewer, &committee).await?;
+    let c = authz::committee(&mut tx, viewer.as_ref(), &committee, CommitteeNeed::Lead).await?;
+    let viewer = authz::require_signed_in(viewer)?;
     let id = uuid::Uuid::parse_str(upload.trim()).map_err(|_| ssr::upload_not_found())?;
     let staged = plan_imports::claim(&mut tx, c.id, viewer.id, id).await?.ok_or_else(ssr::upload_not_found)?;
     if !staged.problems.is_empty() {
@@ -77,41 +78,29 @@ pub async fn import_uploaded_plan(
         )));
     }
 
-    let period = PlanPeriod::parse(plan.trim());
-    let title = title.trim();
-    let mut v = Validation::default();
-    v.check(
-        period.is_ok(),
-        "plan",
-        "Write the plan's period like 2027-29: the first year in full, then the last year's final two digits.",
-    )
-    .check(!title.is_empty(), "title", "Give the plan a title, e.g. Strategic Improvement Plan 2027-29.")
-    .check(title.chars().count() <= MAX_TITLE_CHARS, "title", "Use at most 200 characters for the title.");
-    if let Ok(period) = &period {
-        let slug = period.slug();
-        if let Some(existing) = plans::find_plan(&mut *tx, &Access::of(Some(&viewer)), &c.slug, &slug).await? {
-            v.check(
-                false,
-                "plan",
-                &format!(
-                    "{} already has a plan for {slug} ({}, {}). Choose another period: an import never changes an existing plan.",
-                    c.name, existing.title, existing.state
-                ),
-            );
-        }
-    }
-    v.finish()?;
-    let slug = period.map(|p| p.slug()).map_err(|_| AppError::Internal)?;
+    let new_plan = check_new_plan(&plan, &title);
+    // A period the committee already has is refused with the rest, naming what is there.
+    let existing = match &new_plan {
+        Ok(p) => plans::find_plan(&mut *tx, &Access::of(Some(&viewer)), &c.slug, &p.slug).await?,
+        Err(_) => None,
+    };
+    let new_plan = with_existing_plan(new_plan, existing.map(|e| (e.title, e.state)), &c.name)?;
+    let (slug, title) = (new_plan.slug, new_plan.title.as_str());
 
-    let parsed = ssr::revalidate(&staged.rows)?;
+    let parsed = revalidate(&staged.rows).map_err(|problems| {
+        tracing::error!(problems = problems.len(), "a staged upload without problems failed validation");
+        AppError::Conflict(
+            "The uploaded file no longer passes the checks. Upload it again; nothing was imported.".into(),
+        )
+    })?;
     let summary = import_plan(
         &mut tx,
-        NewPlan { committee_slug: &c.slug, plan_slug: &slug, title, state: "draft", is_sample: false },
+        NewPlan { committee_slug: &c.slug, plan_slug: &slug, title, state: PlanState::Draft, is_sample: false },
         &parsed,
     )
     .await?;
     tx.commit().await?;
-    request::redirect(&crate::pages::plan_href(&c.slug, &slug))?;
+    request::redirect(&crate::domain::links::plan_href(&c.slug, &slug))?;
     request::notice(format!(
         "Imported {} from {} into the new draft plan {title}. Only members of {} can see it until it is published.",
         ssr::actions_phrase(summary.actions),
@@ -122,58 +111,11 @@ pub async fn import_uploaded_plan(
 }
 
 #[cfg(feature = "ssr")]
-pub mod ssr {
-    use crate::domain::account::CommitteeRole;
-    use crate::domain::plan_csv::{parse_plan_csv, write_csv, PlanCsvRow, PlanImport};
-    use crate::domain::views::ImportRow;
+mod ssr {
     use crate::error::AppError;
-    use crate::server::auth::viewer::Viewer;
-    use crate::server::db::members::{committee_by_slug, NamedRef};
-    use sqlx::PgConnection;
-
-    /// The committee `slug` for one of its lead officers: 404 when there is no such committee,
-    /// 403 for anyone else (platform admins included: plan structure is the committee's).
-    pub async fn lead_committee(db: &mut PgConnection, viewer: &Viewer, slug: &str) -> Result<NamedRef, AppError> {
-        let c = committee_by_slug(db, slug)
-            .await?
-            .ok_or_else(|| AppError::not_found(format!("a committee called \"{slug}\"")))?;
-        if viewer.has_role(c.id, CommitteeRole::LeadOfficer) {
-            Ok(c)
-        } else {
-            Err(AppError::Forbidden)
-        }
-    }
 
     pub fn upload_not_found() -> AppError {
         AppError::not_found("that uploaded file: uploads are kept for a day, and only for the person who uploaded them")
-    }
-
-    /// The staged rows through the one validation every plan file goes through, so an import
-    /// never trusts what was stored.
-    pub fn revalidate(rows: &[ImportRow]) -> Result<PlanImport, AppError> {
-        let rows: Vec<PlanCsvRow> = rows.iter().map(csv_row).collect();
-        parse_plan_csv(write_csv(&rows).as_bytes()).map_err(|problems| {
-            tracing::error!(problems = problems.len(), "a staged upload without problems failed validation");
-            AppError::Conflict(
-                "The uploaded file no longer passes the checks. Upload it again; nothing was imported.".into(),
-            )
-        })
-    }
-
-    pub fn csv_row(r: &ImportRow) -> PlanCsvRow {
-        PlanCsvRow {
-            priority: r.priority.clone(),
-            outcome_number: r.outcome_number.clone(),
-            outcome: r.outcome.clone(),
-            objective_number: r.objective_number.clone(),
-            objective: r.objective.clone(),
-            action: r.action.clone(),
-            lead: r.lead.clone(),
-            timescale: r.timescale.clone(),
-            evidence: r.evidence.clone(),
-            progress: r.progress.clone(),
-            status: r.status.clone(),
-        }
     }
 
     pub fn problems_phrase(n: usize) -> String {

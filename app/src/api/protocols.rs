@@ -2,7 +2,8 @@ use crate::domain::views::ProtocolRegister;
 use crate::error::AppError;
 use leptos::prelude::*;
 
-/// The register of shared protocols with each committee's ratification.
+/// Requires: nothing (drafts only for who may read them). The register of shared protocols
+/// with each committee's ratification.
 #[server(endpoint = "protocols")]
 pub async fn get_protocols() -> Result<ProtocolRegister, AppError> {
     use crate::server::{

@@ -4,6 +4,7 @@
 use crate::error::AppError;
 use leptos::prelude::*;
 
+/// Requires: the chair of the subgroup.
 #[server(endpoint = "create_shared_action")]
 pub async fn create_shared_action(
     subgroup: String,
@@ -12,18 +13,12 @@ pub async fn create_shared_action(
     timescale: String,
     evidence: String,
 ) -> Result<(), AppError> {
-    use crate::domain::account::SubgroupRole;
     use crate::domain::update::check_wording;
-    use crate::server::db::{members, shared};
+    use crate::server::authz::{self, SubgroupNeed};
+    use crate::server::db::shared;
     use crate::server::request;
     let (viewer, mut tx) = request::begin().await?;
-    let viewer = request::signed_in(viewer)?;
-    let s = members::subgroup_by_slug(&mut tx, &subgroup)
-        .await?
-        .ok_or_else(|| AppError::not_found(format!("a subgroup called \"{subgroup}\"")))?;
-    if viewer.subgroup_role(s.id) != Some(SubgroupRole::Chair) {
-        return Err(AppError::Forbidden);
-    }
+    let s = authz::subgroup(&mut tx, viewer.as_ref(), &subgroup, SubgroupNeed::Chair).await?;
     let wording = check_wording(&description, &lead, &timescale, &evidence)?;
     shared::create(
         &mut tx,
@@ -44,24 +39,25 @@ pub async fn create_shared_action(
     .await
 }
 
-/// `placement` is "committee/plan/objective", e.g. "stirling/2024-26/3.2".
+/// Requires: a lead officer of the committee whose plan it goes into (not archived), which
+/// takes part in the subgroup that owns the action. `placement` is "committee/plan/objective",
+/// e.g. "stirling/2024-26/3.2".
 #[server(endpoint = "adopt_action")]
 pub async fn adopt_action(action: String, placement: String, local_note: Option<String>) -> Result<(), AppError> {
-    use crate::domain::account::CommitteeRole;
-    use crate::domain::update::{excerpt, parse_placement};
+    use crate::domain::plan::PlanState;
+    use crate::domain::update::{check_local_note, excerpt, parse_placement};
+    use crate::server::authz;
     use crate::server::{auth::viewer::Access, db::plans, db::shared, request};
     let not_found = || AppError::not_found("that shared action");
     let id = uuid::Uuid::parse_str(action.trim()).map_err(|_| not_found())?;
     let (viewer, mut tx) = request::begin().await?;
-    let viewer = request::signed_in(viewer)?;
+    let viewer = authz::require_signed_in(viewer)?;
     let (committee, plan, outcome, minor) = parse_placement(&placement)?;
     let header = plans::find_plan(&mut *tx, &Access::of(Some(&viewer)), &committee, &plan)
         .await?
         .ok_or_else(|| AppError::not_found(format!("a plan {plan} for the committee \"{committee}\"")))?;
-    if !viewer.has_role(header.committee_id, CommitteeRole::LeadOfficer) {
-        return Err(AppError::Forbidden);
-    }
-    if header.state == "archived" {
+    authz::require(Some(&viewer), authz::may_lead(Some(&viewer), header.committee_id))?;
+    if header.state == PlanState::Archived {
         return Err(AppError::invalid("placement", "That plan is archived; choose a current plan."));
     }
     let action = shared::shared_action(&mut tx, id, header.committee_id).await?.ok_or_else(not_found)?;
@@ -74,16 +70,12 @@ pub async fn adopt_action(action: String, placement: String, local_note: Option<
     let objective = shared::objective_id(&mut tx, header.id, outcome, minor).await?.ok_or_else(|| {
         AppError::invalid("placement", format!("{} has no objective {outcome}.{minor}.", header.title))
     })?;
-    let note = local_note.unwrap_or_default();
-    let note = note.trim();
-    if note.chars().count() > 2_000 {
-        return Err(AppError::invalid("local_note", "Keep the note under 2,000 characters."));
-    }
+    let note = check_local_note(local_note.as_deref().unwrap_or_default())?;
     let at = shared::Placement {
         plan_id: header.id,
         committee_id: header.committee_id,
         objective_id: objective,
-        local_note: note,
+        local_note: &note,
     };
     let position = shared::adopt(&mut tx, &action, &at).await?;
     tx.commit().await?;
@@ -95,26 +87,25 @@ pub async fn adopt_action(action: String, placement: String, local_note: Option<
     .await
 }
 
+/// Requires: a lead officer of the plan's committee.
 #[server(endpoint = "stop_adopting")]
 pub async fn stop_adopting(committee: String, plan: String, action: String, version: i32) -> Result<(), AppError> {
-    use crate::domain::account::CommitteeRole;
     use crate::domain::update::excerpt;
+    use crate::server::authz;
     use crate::server::{auth::viewer::Access, db::plans, db::shared, request};
     let not_found = || AppError::not_found("that shared action in this plan");
     let id = uuid::Uuid::parse_str(action.trim()).map_err(|_| not_found())?;
     let (viewer, mut tx) = request::begin().await?;
-    let viewer = request::signed_in(viewer)?;
+    let viewer = authz::require_signed_in(viewer)?;
     let header = plans::find_plan(&mut *tx, &Access::of(Some(&viewer)), &committee, &plan)
         .await?
         .ok_or_else(|| AppError::not_found(format!("a plan {plan} for the committee \"{committee}\"")))?;
-    if !viewer.has_role(header.committee_id, CommitteeRole::LeadOfficer) {
-        return Err(AppError::Forbidden);
-    }
+    authz::require(Some(&viewer), authz::may_lead(Some(&viewer), header.committee_id))?;
     let action = shared::shared_action(&mut tx, id, header.committee_id).await?.ok_or_else(not_found)?;
     shared::stop_adopting(&mut tx, header.id, header.committee_id, &action, version).await?;
     tx.commit().await?;
     // The action page this came from no longer exists in this plan.
-    request::redirect(&crate::pages::plan_href(&header.committee.slug, &header.slug))?;
+    request::redirect(&crate::domain::links::plan_href(&header.committee.slug, &header.slug))?;
     request::notice(format!(
         "{} no longer includes \"{}\". Its history is kept, and it can be adopted again from the subgroup's page.",
         header.title,

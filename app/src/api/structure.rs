@@ -7,26 +7,25 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 mod guard {
-    use crate::domain::account::CommitteeRole;
+    use crate::domain::plan::PlanState;
     use crate::error::AppError;
     use crate::server::db::{plans::PlanHeader, structure::PlanRef};
-    use crate::server::{auth::viewer::Access, db::plans, request};
+    use crate::server::{auth::viewer::Access, authz, db::plans, request};
     use sqlx::{Postgres, Transaction};
 
-    /// The plan, if the acting person is one of its committee's lead officers and it is not archived.
+    /// Requires: a lead officer of the plan's committee, and a plan that is not archived. The
+    /// plan, for them.
     pub async fn lead_plan(
         committee: &str,
         plan: &str,
     ) -> Result<(Transaction<'static, Postgres>, PlanHeader, PlanRef), AppError> {
         let (viewer, mut tx) = request::begin().await?;
-        let viewer = request::signed_in(viewer)?;
+        let viewer = authz::require_signed_in(viewer)?;
         let header = plans::find_plan(&mut *tx, &Access::of(Some(&viewer)), committee, plan)
             .await?
             .ok_or_else(|| AppError::not_found(format!("a plan {plan} for the committee \"{committee}\"")))?;
-        if !viewer.has_role(header.committee_id, CommitteeRole::LeadOfficer) {
-            return Err(AppError::Forbidden);
-        }
-        if header.state == "archived" {
+        authz::require(Some(&viewer), authz::may_lead(Some(&viewer), header.committee_id))?;
+        if header.state == PlanState::Archived {
             return Err(AppError::Conflict(format!("{} is archived and kept as it was.", header.title)));
         }
         let plan = PlanRef { id: header.id, committee_id: header.committee_id };
@@ -43,6 +42,7 @@ mod guard {
     }
 }
 
+/// Requires: a lead officer of the plan's committee, and a plan that is not archived.
 /// `kind` is priority, outcome or objective; `parent` the priority (for an outcome) or outcome
 /// (for an objective) it goes under.
 #[server(endpoint = "add_part")]
@@ -66,6 +66,7 @@ pub async fn add_part(
     guard::finish(tx, format!("Added the {} \"{title}\".", part.label())).await
 }
 
+/// Requires: a lead officer of the plan's committee, and a plan that is not archived.
 #[server(endpoint = "rename_part")]
 pub async fn rename_part(
     committee: String,
@@ -85,6 +86,7 @@ pub async fn rename_part(
     guard::finish(tx, format!("Saved the {}'s new title.", part.label())).await
 }
 
+/// Requires: a lead officer of the plan's committee, and a plan that is not archived.
 #[server(endpoint = "retire_part")]
 pub async fn retire_part(
     committee: String,
@@ -109,6 +111,7 @@ pub async fn retire_part(
     .await
 }
 
+/// Requires: a lead officer of the plan's committee, and a plan that is not archived.
 #[server(endpoint = "move_part")]
 pub async fn move_part(
     committee: String,
@@ -133,6 +136,7 @@ pub async fn move_part(
     guard::finish(tx, message).await
 }
 
+/// Requires: a lead officer of the plan's committee, and a plan that is not archived.
 #[server(endpoint = "renumber_plan")]
 pub async fn renumber_plan(committee: String, plan: String) -> Result<(), AppError> {
     use crate::server::db::structure;
@@ -142,6 +146,7 @@ pub async fn renumber_plan(committee: String, plan: String) -> Result<(), AppErr
         .await
 }
 
+/// Requires: a lead officer of the plan's committee, and a plan that is not archived.
 #[server(endpoint = "add_plan_action")]
 pub async fn add_plan_action(
     committee: String,
@@ -161,8 +166,8 @@ pub async fn add_plan_action(
     guard::finish(tx, "Added the action to the plan.".into()).await
 }
 
+/// Requires: a lead officer of the plan's committee, and a plan that is not archived.
 #[server(endpoint = "reword_action")]
-#[allow(clippy::too_many_arguments)]
 pub async fn reword_action(
     committee: String,
     plan: String,
@@ -182,6 +187,7 @@ pub async fn reword_action(
     guard::finish(tx, "Saved the action's new wording.".into()).await
 }
 
+/// Requires: a lead officer of the plan's committee, and a plan that is not archived.
 #[server(endpoint = "retire_action")]
 pub async fn retire_action(committee: String, plan: String, action: String, version: i32) -> Result<(), AppError> {
     use crate::server::db::plan_actions;
@@ -195,6 +201,7 @@ pub async fn retire_action(committee: String, plan: String, action: String, vers
     .await
 }
 
+/// Requires: a lead officer of the plan's committee, and a plan that is not archived.
 #[server(endpoint = "move_action")]
 pub async fn move_action(
     committee: String,
@@ -214,21 +221,16 @@ pub async fn move_action(
     guard::finish(tx, message).await
 }
 
+/// Requires: a lead officer of the plan's committee, and a plan that is not archived.
 #[server(endpoint = "record_review")]
 pub async fn record_review(committee: String, plan: String, reviewed_on: String, note: String) -> Result<(), AppError> {
     use crate::domain::dates::long_date;
-    use crate::domain::structure::parse_review_date;
+    use crate::domain::structure::check_review;
     use crate::server::db::reviews;
     let (mut tx, _, plan) = guard::lead_plan(&committee, &plan).await?;
-    let (y, m, d) = parse_review_date(&reviewed_on)?;
-    let date = time::Month::try_from(m)
-        .ok()
-        .and_then(|month| time::Date::from_calendar_date(y, month, d).ok())
-        .ok_or_else(|| AppError::invalid("reviewed_on", "That date does not exist."))?;
-    let note = note.trim();
-    if note.chars().count() > 4_000 {
-        return Err(AppError::invalid("note", "Keep the note under 4,000 characters."));
-    }
+    let review = check_review(&reviewed_on, &note)?;
+    let date = time::Date::from(review.date);
+    let note = review.note.as_str();
     reviews::record(&mut tx, plan.id, plan.committee_id, date, note).await?;
     guard::finish(
         tx,
@@ -240,6 +242,7 @@ pub async fn record_review(committee: String, plan: String, reviewed_on: String,
     .await
 }
 
+/// Requires: a lead officer of the plan's committee, and a plan that is not archived.
 /// The plan with every live part's id and version, for its lead officers' editing page.
 #[server(endpoint = "plan_editor")]
 pub async fn get_plan_editor(committee: String, plan: String) -> Result<crate::domain::views::PlanEditor, AppError> {
@@ -259,6 +262,7 @@ pub async fn get_plan_editor(committee: String, plan: String) -> Result<crate::d
     })
 }
 
+/// Requires: whoever may read the plan (anyone for a published one, its committee's members otherwise).
 /// The plan now beside the snapshot kept at review `review`: anyone who may read the plan.
 #[server(endpoint = "compare_plan")]
 pub async fn compare_plan(

@@ -3,11 +3,10 @@
 use crate::error::AppError;
 use leptos::prelude::*;
 
-/// Contributors and lead officers of the owning committee, or members and chairs of the owning
-/// subgroup for a shared action, update it. `version` is the one the form was loaded with: an
-/// update based on an older one is refused with what changed since.
+/// Requires: a contributor or lead officer of the owning committee, or a member or chair of
+/// the owning subgroup for a shared action (`authz::may_update_action`). `version` is the one
+/// the form was loaded with: an update based on an older one is refused with what changed since.
 #[server(endpoint = "update_action")]
-#[allow(clippy::too_many_arguments)]
 pub async fn update_action(
     action: String,
     version: i32,
@@ -20,15 +19,15 @@ pub async fn update_action(
 ) -> Result<(), AppError> {
     use crate::domain::status::status_label;
     use crate::domain::update::{check_update, excerpt, UpdateForm};
+    use crate::server::authz::{self, Owner};
     use crate::server::{db::updates, request};
     let not_found = || AppError::not_found("that action");
     let id = uuid::Uuid::parse_str(action.trim()).map_err(|_| not_found())?;
     let (viewer, mut tx) = request::begin().await?;
-    request::signed_in(viewer)?;
+    let viewer = authz::require_signed_in(viewer)?;
     let current = updates::action_state(&mut tx, id).await?.ok_or_else(not_found)?;
-    if !current.may_update {
-        return Err(AppError::Forbidden);
-    }
+    let owner = Owner::of(current.owner_committee_id, current.owner_subgroup_id);
+    authz::require(Some(&viewer), owner.is_some_and(|o| authz::may_update_action(Some(&viewer), o)))?;
     let form = UpdateForm {
         status: &status,
         progress: &progress,

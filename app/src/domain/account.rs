@@ -160,6 +160,9 @@ pub fn is_secret_field(name: &str) -> bool {
     name.contains("password") || name == "token" || name == "confirm"
 }
 
+/// How long a one-time sign-in link stays good.
+pub const LINK_VALID_DAYS: i32 = 7;
+
 pub const MIN_PASSWORD_LEN: usize = 12;
 pub const MAX_PASSWORD_LEN: usize = 256;
 

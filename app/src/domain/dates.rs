@@ -1,4 +1,54 @@
 //! Dates travel as ISO strings (keeps a date library out of the WASM); pages format them.
+//! A date typed into a form is parsed once, at the edge, into an `IsoDate`: a real calendar
+//! date, never 2026-02-31.
+
+use serde::{Deserialize, Serialize};
+
+/// A calendar date ("2026-11-26"), checked to exist.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct IsoDate {
+    pub year: i32,
+    pub month: u8,
+    pub day: u8,
+}
+
+impl IsoDate {
+    /// "YYYY-MM-DD" for a date that exists, from the year 2000 to 2100 (what plans, reviews and
+    /// decisions use); surrounding spaces are ignored.
+    pub fn parse(text: &str) -> Option<Self> {
+        let text = text.trim();
+        let bytes = text.as_bytes();
+        if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+            return None;
+        }
+        let digits = |range: std::ops::Range<usize>| {
+            text.get(range).filter(|t| t.bytes().all(|b| b.is_ascii_digit())).and_then(|t| t.parse::<u32>().ok())
+        };
+        let (year, month, day) = (digits(0..4)?, digits(5..7)?, digits(8..10)?);
+        let year = i32::try_from(year).ok().filter(|y| (2000..=2100).contains(y))?;
+        let month = u8::try_from(month).ok().filter(|m| (1..=12).contains(m))?;
+        let day =
+            u8::try_from(day).ok().filter(|d| *d >= 1 && u32::from(*d) <= days_in_month(year, u32::from(month)))?;
+        Some(IsoDate { year, month, day })
+    }
+}
+
+impl std::fmt::Display for IsoDate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<IsoDate> for time::Date {
+    fn from(d: IsoDate) -> Self {
+        // `parse` admits only dates that exist, so this cannot fail.
+        time::Month::try_from(d.month)
+            .ok()
+            .and_then(|m| time::Date::from_calendar_date(d.year, m, d.day).ok())
+            .unwrap_or(time::Date::MIN)
+    }
+}
 
 const MONTHS: [&str; 12] = [
     "January",
@@ -103,6 +153,26 @@ fn next_day(y: i32, m: u32, d: u32) -> (i32, u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_dates_that_exist_are_dates() {
+        assert_eq!(IsoDate::parse(" 2026-11-26 ").map(|d| d.to_string()).as_deref(), Some("2026-11-26"));
+        assert!(IsoDate::parse("2028-02-29").is_some(), "a leap year");
+        for bad in [
+            "2026-02-31",
+            "2026-02-29",
+            "2026-13-01",
+            "2026-04-31",
+            "2026-00-10",
+            "1999-12-31",
+            "26/11/2026",
+            "2026-1-5",
+            "２０２６-01-01",
+            "",
+        ] {
+            assert_eq!(IsoDate::parse(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn times_follow_the_uk_clock() {

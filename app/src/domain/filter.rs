@@ -68,6 +68,7 @@ mod tests {
             owner_subgroup: subgroup.map(|s| SubgroupRef { slug: s.into(), name: s.into(), short_name: s.into() }),
             lead_subgroups: Vec::new(),
             local_note: String::new(),
+            owner_ids: (None, None),
         }
     }
 

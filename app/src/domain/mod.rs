@@ -2,13 +2,17 @@
 
 pub mod account;
 pub mod address;
+pub mod audit;
 pub mod compare;
 pub mod dates;
 pub mod filter;
 pub mod leads;
+pub mod links;
 pub mod numbering;
+pub mod plan;
 #[cfg(feature = "ssr")]
 pub mod plan_csv;
+pub mod plan_file;
 pub mod protocol;
 pub mod slug;
 pub mod status;

@@ -4,24 +4,11 @@
 //! gives identical bytes.
 
 use crate::domain::numbering::{parse_outcome_number, ObjectiveNumber};
+use crate::domain::plan_file::MAX_ACTIONS;
+pub use crate::domain::plan_file::{ImportProblem, ImportRow, PlanCsvRow, COLUMNS};
 use crate::domain::status::Status;
 use crate::domain::text;
 use crate::domain::views::{ActionRow, ObjectiveView, OutcomeView, PlanView};
-use std::fmt;
-
-pub const COLUMNS: [&str; 11] = [
-    "priority",
-    "outcome_number",
-    "outcome",
-    "objective_number",
-    "objective",
-    "action",
-    "lead",
-    "timescale",
-    "evidence",
-    "progress",
-    "status",
-];
 
 /// The longest text each column takes, in `COLUMNS` order: the same limits as the forms that
 /// edit the same fields.
@@ -59,78 +46,6 @@ pub fn restore(cell: &str) -> &str {
     match cell.strip_prefix('\'') {
         Some(rest) if rest.starts_with(FORMULA_STARTS) => rest,
         _ => cell,
-    }
-}
-const MAX_ROWS: usize = 5_000;
-
-/// One row of the format, as text.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct PlanCsvRow {
-    pub priority: String,
-    pub outcome_number: String,
-    pub outcome: String,
-    pub objective_number: String,
-    pub objective: String,
-    pub action: String,
-    pub lead: String,
-    pub timescale: String,
-    pub evidence: String,
-    pub progress: String,
-    pub status: String,
-}
-
-impl PlanCsvRow {
-    fn cells(&self) -> [&str; 11] {
-        [
-            &self.priority,
-            &self.outcome_number,
-            &self.outcome,
-            &self.objective_number,
-            &self.objective,
-            &self.action,
-            &self.lead,
-            &self.timescale,
-            &self.evidence,
-            &self.progress,
-            &self.status,
-        ]
-    }
-
-    fn from_cells(cells: Vec<String>) -> Self {
-        let mut it = cells.into_iter();
-        let mut next = || it.next().unwrap_or_default();
-        PlanCsvRow {
-            priority: next(),
-            outcome_number: next(),
-            outcome: next(),
-            objective_number: next(),
-            objective: next(),
-            action: next(),
-            lead: next(),
-            timescale: next(),
-            evidence: next(),
-            progress: next(),
-            status: next(),
-        }
-    }
-}
-
-/// A problem with the file: where it is and what to do about it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CsvProblem {
-    /// The spreadsheet row: the header is row 1, the first action row 2. 0 for the whole file.
-    pub row: usize,
-    pub column: Option<&'static str>,
-    pub message: String,
-}
-
-impl fmt::Display for CsvProblem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (self.row, self.column) {
-            (0, _) => write!(f, "{}", self.message),
-            (row, Some(column)) => write!(f, "row {row}, column {column}: {}", self.message),
-            (row, None) => write!(f, "row {row}: {}", self.message),
-        }
     }
 }
 
@@ -254,92 +169,125 @@ pub fn write_csv(rows: &[PlanCsvRow]) -> String {
     String::from_utf8(bytes).expect("cells are UTF-8")
 }
 
+/// A plan file as read: every row as read (for a preview), every problem found, and the plan
+/// those rows make (complete only when there are no problems).
+#[derive(Debug, Clone, Default)]
+pub struct PlanFile {
+    pub rows: Vec<ImportRow>,
+    pub problems: Vec<ImportProblem>,
+    pub plan: PlanImport,
+}
+
+impl PlanFile {
+    /// The plan if the file can be imported as it is, or every problem.
+    pub fn into_result(self) -> Result<PlanImport, Vec<ImportProblem>> {
+        if self.problems.is_empty() {
+            Ok(self.plan)
+        } else {
+            Err(self.problems)
+        }
+    }
+}
+
 /// Reads and validates a whole file. Either every row is good and the plan comes back, or
 /// every problem found comes back and nothing should be saved.
-pub fn parse_plan_csv(bytes: &[u8]) -> Result<PlanImport, Vec<CsvProblem>> {
-    let whole_file = |message: String| vec![CsvProblem { row: 0, column: None, message }];
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        whole_file(format!("the file is not UTF-8 text (first bad byte at position {})", e.valid_up_to()))
-    })?;
+pub fn parse_plan_csv(bytes: &[u8]) -> Result<PlanImport, Vec<ImportProblem>> {
+    read_plan_csv(bytes).into_result()
+}
+
+/// Re-validates rows kept from an earlier reading (a staged upload) through the same reader,
+/// so an import never trusts what was stored.
+pub fn revalidate(rows: &[ImportRow]) -> Result<PlanImport, Vec<ImportProblem>> {
+    let cells: Vec<PlanCsvRow> = rows.iter().map(|r| r.cells.clone()).collect();
+    parse_plan_csv(write_csv(&cells).as_bytes())
+}
+
+/// Reads a plan file: the one reader of the format, for imports, uploads and their preview.
+/// Rows are numbered as a spreadsheet shows them (the header is row 1; blank rows are skipped
+/// but keep their numbers).
+pub fn read_plan_csv(bytes: &[u8]) -> PlanFile {
+    let whole_file =
+        |message: String| PlanFile { problems: vec![ImportProblem::whole_file(message)], ..PlanFile::default() };
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            return whole_file(format!("the file is not UTF-8 text (first bad byte at position {})", e.valid_up_to()))
+        }
+    };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim().is_empty() {
-        return Err(whole_file("the file is empty: it needs the header row and one row per action".into()));
+        return whole_file("the file is empty: it needs the header row and one row per action".into());
     }
 
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
-    let mut problems = Vec::new();
-    let mut rows: Vec<(usize, PlanCsvRow)> = Vec::new();
+    let mut file = PlanFile::default();
+    let mut complete: Vec<(u32, PlanCsvRow)> = Vec::new();
 
     for (index, record) in reader.records().enumerate() {
-        let row = index + 1;
+        let row = u32::try_from(index + 1).unwrap_or(u32::MAX);
         let record = match record {
             Ok(record) => record,
             Err(e) => {
-                problems.push(CsvProblem { row, column: None, message: format!("cannot be read as CSV ({e})") });
+                file.problems.push(ImportProblem::at(row, None, format!("cannot be read as CSV ({e})")));
                 break;
             }
         };
         if row == 1 {
             let header: Vec<&str> = record.iter().map(str::trim).collect();
             if header != COLUMNS {
-                return Err(vec![CsvProblem {
-                    row: 1,
-                    column: None,
-                    message: format!("the header must be exactly: {}", COLUMNS.join(",")),
-                }]);
+                return whole_file_row_one();
             }
             continue;
         }
         if record.iter().all(|cell| cell.trim().is_empty()) {
             continue; // Spreadsheets leave blank rows at the end; they carry nothing.
         }
-        if record.len() != COLUMNS.len() {
-            problems.push(CsvProblem {
-                row,
-                column: None,
-                message: format!(
-                    "has {} columns; every row needs the {} columns of the header",
-                    record.len(),
-                    COLUMNS.len()
-                ),
-            });
-            continue;
-        }
-        if rows.len() == MAX_ROWS {
-            problems.push(CsvProblem {
-                row,
-                column: None,
-                message: format!("a plan holds at most {MAX_ROWS} actions"),
-            });
+        if file.rows.len() == MAX_ACTIONS {
+            file.problems.push(ImportProblem::at(row, None, format!("a plan holds at most {MAX_ACTIONS} actions")));
             break;
         }
         let cells: Vec<String> = record.iter().map(read_cell).collect();
+        // As read, for the preview and the stored upload, which cannot hold what the row's
+        // problem names: a character that cannot be stored shows as a replacement mark.
+        let shown =
+            cells.iter().map(|c| c.chars().map(|ch| if text::allowed_char(ch) { ch } else { '\u{fffd}' }).collect());
+        file.rows.push(ImportRow { row, cells: PlanCsvRow::from_cells(shown) });
+        if record.len() != COLUMNS.len() {
+            file.problems.push(ImportProblem::at(
+                row,
+                None,
+                format!("has {} columns; every row needs the {} columns of the header", record.len(), COLUMNS.len()),
+            ));
+            continue;
+        }
         for ((column, limit), cell) in COLUMNS.iter().zip(COLUMN_LIMITS).zip(&cells) {
             if !cell.chars().all(text::allowed_char) {
-                problems.push(CsvProblem {
+                file.problems.push(ImportProblem::at(
                     row,
-                    column: Some(column),
-                    message: "holds a control character (such as NUL) that cannot be stored: remove it".into(),
-                });
+                    Some(column),
+                    "holds a control character (such as NUL) that cannot be stored: remove it",
+                ));
             } else if cell.chars().count() > limit {
-                problems.push(CsvProblem {
-                    row,
-                    column: Some(column),
-                    message: format!("is longer than {limit} characters"),
-                });
+                file.problems.push(ImportProblem::at(row, Some(column), format!("is longer than {limit} characters")));
             }
         }
-        rows.push((row, PlanCsvRow::from_cells(cells)));
+        complete.push((row, PlanCsvRow::from_cells(cells)));
     }
 
-    let plan = build_tree(&rows, &mut problems);
-    if rows.is_empty() && problems.is_empty() {
-        problems.push(CsvProblem { row: 0, column: None, message: "the file has a header but no actions".into() });
+    file.plan = build_tree(&complete, &mut file.problems);
+    if file.rows.is_empty() && file.problems.is_empty() {
+        file.problems.push(ImportProblem::whole_file("the file has a header but no actions"));
     }
-    if problems.is_empty() {
-        Ok(plan)
-    } else {
-        Err(problems)
+    // Stable, so the problems of one row keep the order the checks found them in.
+    file.problems.sort_by_key(|p| p.row);
+    file
+}
+
+/// A file whose first row is not the format's header: its columns would mean nothing.
+fn whole_file_row_one() -> PlanFile {
+    PlanFile {
+        problems: vec![ImportProblem::at(1, None, format!("the header must be exactly: {}", COLUMNS.join(",")))],
+        ..PlanFile::default()
     }
 }
 
@@ -356,7 +304,7 @@ fn canonical(cell: &str) -> String {
     lines.join("\n").trim().to_owned()
 }
 
-fn build_tree(rows: &[(usize, PlanCsvRow)], problems: &mut Vec<CsvProblem>) -> PlanImport {
+fn build_tree(rows: &[(u32, PlanCsvRow)], problems: &mut Vec<ImportProblem>) -> PlanImport {
     let mut plan = PlanImport::default();
     // Numbers already closed off, to catch a group that reappears after another started.
     let mut seen_priorities: Vec<String> = Vec::new();
@@ -366,7 +314,7 @@ fn build_tree(rows: &[(usize, PlanCsvRow)], problems: &mut Vec<CsvProblem>) -> P
     for (row, cells) in rows {
         let row = *row;
         let mut problem = |column: &'static str, message: String| {
-            problems.push(CsvProblem { row, column: Some(column), message });
+            problems.push(ImportProblem::at(row, Some(column), message));
         };
 
         if cells.priority.is_empty() {

@@ -69,9 +69,48 @@ impl PlanPeriod {
     }
 }
 
+/// The names of a new committee or subgroup, checked: a name, a short name and the slug of
+/// its web address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Names {
+    pub name: String,
+    pub short_name: String,
+    pub slug: String,
+}
+
+pub fn check_names(name: &str, short_name: &str, slug: &str) -> Result<Names, crate::error::AppError> {
+    use crate::domain::text::{MAX_NAME, MAX_SHORT_NAME};
+    let tidy = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let (name, short_name, slug) = (tidy(name), tidy(short_name), slug.trim().to_lowercase());
+    let mut v = crate::error::Validation::default();
+    v.check(!name.is_empty() && name.chars().count() <= MAX_NAME, "name", "Enter a name of up to 120 characters.")
+        .check(
+            !short_name.is_empty() && short_name.chars().count() <= MAX_SHORT_NAME,
+            "short_name",
+            "Enter a short name of up to 40 characters.",
+        )
+        .check(
+            Slug::parse(&slug).is_ok(),
+            "slug",
+            "Use lower-case letters and digits joined by hyphens, e.g. west-lothian.",
+        );
+    v.finish()?;
+    Ok(Names { name, short_name, slug })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_of_a_new_committee_are_tidied_or_refused_by_field() {
+        let names = check_names("  West   Lothian CPC ", "West Lothian", " West-Lothian ").unwrap();
+        assert_eq!((names.name.as_str(), names.slug.as_str()), ("West Lothian CPC", "west-lothian"));
+        let refused = check_names("", &"x".repeat(41), "no spaces please").unwrap_err();
+        for field in ["name", "short_name", "slug"] {
+            assert!(refused.field_message(field).is_some(), "{field}");
+        }
+    }
 
     #[test]
     fn committee_slugs() {

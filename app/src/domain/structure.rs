@@ -32,8 +32,12 @@ impl Part {
     }
 
     /// The audit trail's name for it.
-    pub fn entity(self) -> &'static str {
-        self.code()
+    pub fn entity(self) -> crate::domain::audit::Entity {
+        match self {
+            Part::Priority => crate::domain::audit::Entity::Priority,
+            Part::Outcome => crate::domain::audit::Entity::Outcome,
+            Part::Objective => crate::domain::audit::Entity::Objective,
+        }
     }
 }
 
@@ -73,20 +77,36 @@ pub fn check_title(part: Part, title: &str) -> Result<String, AppError> {
     Ok(title)
 }
 
-/// A review date as the form sends it ("2026-11-26").
-pub fn parse_review_date(value: &str) -> Result<(i32, u8, u8), AppError> {
-    let refuse = || AppError::invalid("reviewed_on", "Enter the date of the review, e.g. 2026-11-26.");
-    let mut parts = value.trim().split('-');
-    let (Some(y), Some(m), Some(d), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
-        return Err(refuse());
-    };
-    let y: i32 = y.parse().map_err(|_| refuse())?;
-    let m: u8 = m.parse().map_err(|_| refuse())?;
-    let d: u8 = d.parse().map_err(|_| refuse())?;
-    if !(2000..=2100).contains(&y) || !(1..=12).contains(&m) || !(1..=31).contains(&d) {
-        return Err(refuse());
+/// A date a form sends ("2026-11-26"), for the field `field`: a date that exists, or the
+/// field's message.
+pub fn parse_date_field(value: &str, field: &str, message: &str) -> Result<crate::domain::dates::IsoDate, AppError> {
+    crate::domain::dates::IsoDate::parse(value).ok_or_else(|| AppError::invalid(field, message))
+}
+
+/// A review date as the form sends it.
+pub fn parse_review_date(value: &str) -> Result<crate::domain::dates::IsoDate, AppError> {
+    parse_date_field(value, "reviewed_on", "Enter the date of the review, e.g. 2026-11-26 (a date that exists).")
+}
+
+/// A review as the form records it: its date and note, checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewForm {
+    pub date: crate::domain::dates::IsoDate,
+    pub note: String,
+}
+
+pub fn check_review(reviewed_on: &str, note: &str) -> Result<ReviewForm, AppError> {
+    let date = parse_review_date(reviewed_on);
+    let note = note.trim().to_owned();
+    let mut v = crate::error::Validation::default();
+    if let Err(AppError::Invalid(errors)) = &date {
+        for e in errors {
+            v.check(false, &e.field, &e.message);
+        }
     }
-    Ok((y, m, d))
+    v.check(note.chars().count() <= crate::domain::text::MAX_NOTE, "note", "Keep the note under 4,000 characters.");
+    v.finish()?;
+    Ok(ReviewForm { date: date?, note })
 }
 
 #[cfg(test)]
@@ -98,8 +118,8 @@ mod tests {
         assert_eq!(check_title(Part::Priority, "  Leadership   and governance ").unwrap(), "Leadership and governance");
         assert!(check_title(Part::Objective, " ").is_err());
         assert_eq!(check_title(Part::Outcome, "").unwrap(), "");
-        assert_eq!(parse_review_date("2026-11-26").unwrap(), (2026, 11, 26));
-        for bad in ["", "26/11/2026", "2026-13-01", "2026-11", "1999-01-01"] {
+        assert_eq!(parse_review_date("2026-11-26").unwrap().to_string(), "2026-11-26");
+        for bad in ["", "26/11/2026", "2026-13-01", "2026-11", "1999-01-01", "2026-02-31"] {
             assert!(parse_review_date(bad).is_err(), "{bad}");
         }
         assert!(Part::parse("action").is_err());

@@ -2,6 +2,10 @@
 //! forms, the plan file's columns and the upload reader all use these), and the characters no
 //! field may hold. The README's "Limits" table lists the same numbers.
 
+/// The largest request body the server reads (413 beyond): a plan file of
+/// `plan_file::MAX_FILE_BYTES` and the rest of its form fit.
+pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+
 /// The longest any one form field may be, whatever it is: the protocol text, the longest
 /// field there is. Longer fields are refused at the edge, before any server function runs.
 pub const MAX_FIELD_CHARS: usize = 100_000;

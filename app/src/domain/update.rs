@@ -101,6 +101,15 @@ pub fn check_wording(
     Ok(wording)
 }
 
+/// The note a committee keeps with a shared action it adopts, checked.
+pub fn check_local_note(note: &str) -> Result<String, AppError> {
+    let note = note.trim();
+    if note.chars().count() > 2_000 {
+        return Err(AppError::invalid("local_note", "Keep the note under 2,000 characters."));
+    }
+    Ok(note.to_owned())
+}
+
 /// "committee/plan/1.2" from an adopt form's choice: where to place a shared action.
 pub fn parse_placement(value: &str) -> Result<(String, String, i32, i32), AppError> {
     let refuse = || AppError::invalid("placement", "Choose the plan and objective to place the action under.");

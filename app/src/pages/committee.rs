@@ -30,7 +30,7 @@ fn CommitteeBody(data: CommitteeData) -> impl IntoView {
         <Title text=name.clone()/>
         <Breadcrumbs items=vec![(data.region_name, Some("/".into())), (name.clone(), None)]/>
         <h1>{name}</h1>
-        <MemberLinks committee=data.committee.slug.clone()/>
+        <MemberLinks committee=data.committee.slug.clone() member=data.can_read_audit can_import=data.can_import/>
         <div class="two-column">
             <section aria-labelledby="plans-heading">
                 <h2 id="plans-heading" class="visually-hidden">"Plans"</h2>
@@ -46,15 +46,17 @@ fn CommitteeBody(data: CommitteeData) -> impl IntoView {
 
 /// For the committee's members: who sits on it and what changed.
 #[component]
-fn MemberLinks(committee: String) -> impl IntoView {
-    let role = crate::components::session::signed_in().and_then(|p| p.committee_role(&committee));
+fn MemberLinks(committee: String, member: bool, can_import: bool) -> impl IntoView {
+    // The role is shown as the person's own record says it; what they may open comes from the
+    // server's rules (`member`, `can_import`).
+    let role = crate::components::session::signed_in().and_then(|p| p.committee_role(&committee)).filter(|_| member);
     role.map(|role| {
         view! {
             <p class="member-links">
                 "Your role on this committee: " {crate::domain::account::role_label(role.code())} " · "
                 <a href=format!("/committees/{committee}/members")>"Members"</a> " · "
                 <a href=format!("/committees/{committee}/audit")>"Audit log"</a>
-                {(role == crate::domain::account::CommitteeRole::LeadOfficer).then(|| view! {
+                {can_import.then(|| view! {
                     " · " <a href=format!("/committees/{committee}/plans/import")>"Import a plan from a file"</a>
                 })}
             </p>

@@ -22,10 +22,4 @@ pub(crate) fn param(map: &leptos_router::params::ParamsMap, key: &str) -> String
     map.get(key).unwrap_or_default()
 }
 
-pub(crate) fn plan_href(committee: &str, plan: &str) -> String {
-    format!("/committees/{committee}/plans/{plan}")
-}
-
-pub(crate) fn action_href(committee: &str, plan: &str, action: &uuid::Uuid) -> String {
-    format!("/committees/{committee}/plans/{plan}/actions/{action}")
-}
+pub(crate) use crate::domain::links::{action_href, plan_href};

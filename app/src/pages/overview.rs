@@ -2,6 +2,7 @@ use crate::api::overview::get_overview;
 use crate::components::error_page::loaded;
 use crate::components::status::StatusSummary;
 use crate::domain::dates::{long_date, month_year};
+use crate::domain::plan::PlanState;
 use crate::domain::views::{CommitteeSummary, Overview, PlanSummary, ProtocolSummary, SubgroupSummary};
 use crate::pages::plan_href;
 use leptos::prelude::*;
@@ -74,15 +75,11 @@ pub fn CommitteeCard(committee: CommitteeSummary) -> impl IntoView {
 fn PlanEntry(committee: String, plan: PlanSummary) -> impl IntoView {
     let href = plan_href(&committee, &plan.slug);
     let reviewed = plan.last_reviewed_on.as_deref().map(|d| format!("Reviewed and updated {}", month_year(d)));
-    let unpublished = (plan.state != "published").then(|| {
-        let label = if plan.state == "draft" { "Draft" } else { "Archived" };
+    let unpublished = (plan.state != PlanState::Published).then(|| {
+        let label = plan.state.label();
         view! { <span class="tag tag-draft">{label} " · committee members only"</span> }
     });
-    let can_publish = plan.state != "published"
-        && crate::components::session::signed_in()
-            .and_then(|p| p.committee_role(&committee))
-            .is_some_and(|r| r == crate::domain::account::CommitteeRole::LeadOfficer);
-    let publish = can_publish.then(|| {
+    let publish = plan.can_publish.then(|| {
         use leptos::server_fn::ServerFn;
         let label = format!("Publish {}", plan.title);
         view! {

@@ -12,6 +12,7 @@ use crate::components::forms::{Field, StaleNotice, TextArea, VersionField};
 use crate::components::layout::Breadcrumbs;
 use crate::components::session::flash;
 use crate::domain::dates::long_date;
+use crate::domain::plan::PlanState;
 use crate::domain::views::{EditAction, EditObjective, EditOutcome, EditPriority, PlanEditor};
 use crate::pages::{param, plan_href};
 use leptos::prelude::*;
@@ -103,7 +104,7 @@ fn EditBody(plan: PlanEditor) -> impl IntoView {
                     {t.fields()}
                     <button type="submit" class="button button-secondary">"Renumber without gaps"</button>
                 </form>
-                {(plan.state != "published").then(|| view! {
+                {(plan.state != PlanState::Published).then(|| view! {
                     <form method="post" action=PublishPlan::PATH class="inline-form">
                         {t.fields()}
                         <button type="submit" class="button">"Publish this plan"</button>

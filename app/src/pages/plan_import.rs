@@ -224,15 +224,15 @@ fn RowLine(row: ImportRow, problems: Vec<ImportProblem>) -> impl IntoView {
     view! {
         <tr class:import-row-invalid=invalid>
             <th scope="row">{row.row}</th>
-            <td>{row.priority}</td>
-            <td>{numbered(row.outcome_number, row.outcome)}</td>
-            <td>{numbered(row.objective_number, row.objective)}</td>
-            <td>{row.action}</td>
-            <td>{row.lead}</td>
-            <td>{row.timescale}</td>
-            <td>{row.evidence}</td>
-            <td>{row.progress}</td>
-            <td>{row.status}</td>
+            <td>{row.cells.priority}</td>
+            <td>{numbered(row.cells.outcome_number, row.cells.outcome)}</td>
+            <td>{numbered(row.cells.objective_number, row.cells.objective)}</td>
+            <td>{row.cells.action}</td>
+            <td>{row.cells.lead}</td>
+            <td>{row.cells.timescale}</td>
+            <td>{row.cells.evidence}</td>
+            <td>{row.cells.progress}</td>
+            <td>{row.cells.status}</td>
         </tr>
         {notes}
     }
@@ -290,9 +290,9 @@ impl Summary {
             seen.len()
         };
         Summary {
-            priorities: distinct(|r| &r.priority),
-            outcomes: distinct(|r| &r.outcome_number),
-            objectives: distinct(|r| &r.objective_number),
+            priorities: distinct(|r| &r.cells.priority),
+            outcomes: distinct(|r| &r.cells.outcome_number),
+            objectives: distinct(|r| &r.cells.objective_number),
             actions: rows.len(),
         }
     }

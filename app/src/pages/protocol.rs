@@ -8,6 +8,7 @@ use crate::components::forms::{Field, StaleNotice, TextArea, VersionField};
 use crate::components::layout::{Breadcrumbs, Multiline};
 use crate::components::session::flash;
 use crate::domain::dates::long_date;
+use crate::domain::protocol::RatificationState;
 use crate::domain::views::{ProtocolPage as ProtocolData, RatificationRow};
 use crate::pages::{action_href, param};
 use leptos::prelude::*;
@@ -22,18 +23,18 @@ pub fn ProtocolPage() -> impl IntoView {
     view! { {loaded(data, |p| view! { <ProtocolBody p/> })} }
 }
 
-fn state_word(state: &str) -> (&'static str, &'static str) {
+fn state_word(state: RatificationState) -> (&'static str, &'static str) {
     match state {
-        "ratified" => ("ratified", "✓ Ratified"),
-        "declined" => ("declined", "✕ Declined"),
-        _ => ("pending", "… Pending"),
+        RatificationState::Ratified => ("ratified", "✓ Ratified"),
+        RatificationState::Declined => ("declined", "✕ Declined"),
+        RatificationState::Pending => ("pending", "… Pending"),
     }
 }
 
 #[component]
 fn ProtocolBody(p: ProtocolData) -> impl IntoView {
     let current = p.versions.first().cloned();
-    let pending = p.ratifications.iter().filter(|r| r.state == "pending").count();
+    let pending = p.ratifications.iter().filter(|r| r.state == RatificationState::Pending).count();
     let flags = view! {
         <ul class="work-flags">
             {current.as_ref().filter(|v| v.overdue).map(|_| view! { <li class="work-flag work-flag-red">"Review overdue"</li> })}
@@ -106,13 +107,13 @@ fn ProtocolBody(p: ProtocolData) -> impl IntoView {
 
 #[component]
 fn Decision(row: RatificationRow) -> impl IntoView {
-    let (class, word) = state_word(&row.state);
+    let (class, word) = state_word(row.state);
     let form = RecordRatification::PATH;
     let mine = flash().is_some_and(|f| {
         f.form.as_deref() == Some(form) && f.value(form, "committee").as_deref() == Some(&row.committee.slug)
     });
     let typed = |name: &str| if mine { flash().and_then(|f| f.value(form, name)) } else { None };
-    let chosen = typed("state").unwrap_or_else(|| row.state.clone());
+    let chosen = typed("state").unwrap_or_else(|| row.state.code().to_owned());
     let options = [("pending", "Pending"), ("ratified", "Ratified"), ("declined", "Declined")]
         .into_iter()
         .map(|(value, label)| view! { <option value=value selected=chosen == value>{label}</option> })

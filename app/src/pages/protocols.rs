@@ -2,6 +2,7 @@ use crate::api::protocols::get_protocols;
 use crate::components::error_page::loaded;
 use crate::components::layout::Breadcrumbs;
 use crate::domain::dates::long_date;
+use crate::domain::protocol::RatificationState;
 use crate::domain::views::{ProtocolEntry, ProtocolRegister, RatificationView};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -25,7 +26,12 @@ fn RegisterBody(register: ProtocolRegister) -> impl IntoView {
         .collect_view();
     let names: Vec<String> = register.committees.iter().map(|c| c.short_name.clone()).collect();
     let overdue = register.protocols.iter().filter(|p| p.review_overdue).count();
-    let pending = register.protocols.iter().flat_map(|p| &p.ratifications).filter(|r| r.state == "pending").count();
+    let pending = register
+        .protocols
+        .iter()
+        .flat_map(|p| &p.ratifications)
+        .filter(|r| r.state == Some(RatificationState::Pending))
+        .count();
     let rows = register
         .protocols
         .into_iter()
@@ -82,11 +88,11 @@ fn ProtocolRow(protocol: ProtocolEntry, committee_names: Vec<String>) -> impl In
 
 #[component]
 fn Ratification(ratification: RatificationView) -> impl IntoView {
-    let (class, icon, word) = match ratification.state.as_str() {
-        "ratified" => ("ratified", "✓", "Ratified"),
-        "declined" => ("declined", "✕", "Declined"),
-        "pending" => ("pending", "…", "Pending"),
-        _ => ("na", "–", "Not taking part"),
+    let (class, icon, word) = match ratification.state {
+        Some(RatificationState::Ratified) => ("ratified", "✓", "Ratified"),
+        Some(RatificationState::Declined) => ("declined", "✕", "Declined"),
+        Some(RatificationState::Pending) => ("pending", "…", "Pending"),
+        None => ("na", "–", "Not taking part"),
     };
     view! {
         <span class=format!("ratification ratification-{class}")>

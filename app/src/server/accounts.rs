@@ -1,10 +1,9 @@
-//! Inviting people: shared by committee lead officers, subgroup chairs and platform admins.
+//! Inviting people, and the rule for who may set whose password: shared by committee lead
+//! officers, subgroup chairs and platform admins.
 
-use crate::domain::account::{parse_display_name, parse_email, CommitteeRole, SubgroupRole};
+use crate::domain::account::{parse_display_name, parse_email};
 use crate::error::{AppError, FieldError};
 use crate::server::auth::token::new_token;
-use crate::server::auth::viewer::Viewer;
-use crate::server::db::members::{self, NamedRef};
 use crate::server::db::people::{self, NewInvitation};
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -38,14 +37,13 @@ pub fn validate_invitee(email: &str, display_name: &str, role_ok: bool) -> Resul
 
 pub struct Invitee {
     pub person_id: Uuid,
-    pub is_new: bool,
 }
 
 /// The account with this email, or a new one without a password.
 pub async fn find_or_create(db: &mut PgConnection, p: &NewPerson) -> Result<Invitee, AppError> {
     match people::person_by_email(db, &p.email).await? {
-        Some(person_id) => Ok(Invitee { person_id, is_new: false }),
-        None => Ok(Invitee { person_id: people::create_person(db, &p.email, &p.display_name).await?, is_new: true }),
+        Some(person_id) => Ok(Invitee { person_id }),
+        None => Ok(Invitee { person_id: people::create_person(db, &p.email, &p.display_name).await? }),
     }
 }
 
@@ -74,7 +72,7 @@ impl Invited {
             Invited::Link(_) => format!(
                 "{added} Send them this one-time link to set their password (it works once, for {} days; \
                  any earlier link of theirs no longer works):",
-                crate::api::members::LINK_VALID_DAYS
+                crate::domain::account::LINK_VALID_DAYS
             ),
             Invited::SignsInAsUsual => format!("{added} They already have an account and can sign in as usual."),
             Invited::InvitedElsewhere => format!(
@@ -124,44 +122,19 @@ pub async fn issue_link(
             committee_id,
             subgroup_id,
             token_hash: &token_hash,
-            valid_days: crate::api::members::LINK_VALID_DAYS,
+            valid_days: crate::domain::account::LINK_VALID_DAYS,
         },
     )
     .await?;
     Ok(issued.then_some(token))
 }
 
-/// The committee `slug` for someone who may manage its members (its lead officers and
-/// platform admins): 404 when there is no such committee, 403 for anyone else.
-pub async fn managed_committee(db: &mut PgConnection, viewer: &Viewer, slug: &str) -> Result<NamedRef, AppError> {
-    let c = members::committee_by_slug(db, slug)
-        .await?
-        .ok_or_else(|| AppError::not_found(format!("a committee called \"{slug}\"")))?;
-    if viewer.has_role(c.id, CommitteeRole::LeadOfficer) || viewer.is_admin {
-        Ok(c)
-    } else {
-        Err(AppError::Forbidden)
+/// A new one-time link for someone who has forgotten their password, issued by a platform
+/// admin (the only one who may issue a link for someone with a password), with its audit event.
+pub async fn reset_link(db: &mut PgConnection, person_id: Uuid, name: &str) -> Result<String, AppError> {
+    let (token, token_hash) = new_token();
+    if !people::issue_reset_link(db, person_id, &token_hash, crate::domain::account::LINK_VALID_DAYS, name).await? {
+        return Err(AppError::Forbidden);
     }
-}
-
-/// The subgroup `slug` for someone who may manage its members (its chair, platform admins).
-pub async fn managed_subgroup(db: &mut PgConnection, viewer: &Viewer, slug: &str) -> Result<NamedRef, AppError> {
-    let s = members::subgroup_by_slug(db, slug)
-        .await?
-        .ok_or_else(|| AppError::not_found(format!("a subgroup called \"{slug}\"")))?;
-    if viewer.subgroup_role(s.id) == Some(SubgroupRole::Chair) || viewer.is_admin {
-        Ok(s)
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
-
-/// The signed-in platform admin, or 401/403.
-pub fn admin(viewer: Option<Viewer>) -> Result<Viewer, AppError> {
-    let viewer = viewer.ok_or(AppError::Unauthorized)?;
-    if viewer.is_admin {
-        Ok(viewer)
-    } else {
-        Err(AppError::Forbidden)
-    }
+    Ok(token)
 }

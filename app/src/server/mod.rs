@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod authz;
 pub mod db;
 pub mod request;
 pub mod security;

@@ -43,11 +43,6 @@ pub async fn begin() -> Result<(Option<Viewer>, Transaction<'static, Postgres>),
     Ok((viewer, tx))
 }
 
-/// The signed-in person, or 401.
-pub fn signed_in(viewer: Option<Viewer>) -> Result<Viewer, AppError> {
-    viewer.ok_or(AppError::Unauthorized)
-}
-
 /// A confirmation shown on the page the browser lands on next.
 pub async fn notice(message: impl Into<String>) -> Result<(), AppError> {
     crate::server::auth::session::set_flash(&session()?, Flash::success(message)).await

@@ -207,7 +207,13 @@ pub async fn import(pool: &PgPool, committee: &str, plan: &str, csv: &str) -> Re
     let mut tx = pool.begin().await?;
     import_plan(
         &mut tx,
-        NewPlan { committee_slug: committee, plan_slug: plan, title: "Plan", state: "published", is_sample: false },
+        NewPlan {
+            committee_slug: committee,
+            plan_slug: plan,
+            title: "Plan",
+            state: app::domain::plan::PlanState::Published,
+            is_sample: false,
+        },
         &parsed,
     )
     .await?;
@@ -217,7 +223,8 @@ pub async fn import(pool: &PgPool, committee: &str, plan: &str, csv: &str) -> Re
 
 /// A region with the given committees and no plans.
 pub async fn committees(pool: &PgPool, slugs: &[&str]) {
-    use app::server::db::admin::{create_committee, create_region, NewCommittee};
+    use app::server::db::admin::{create_committee, NewCommittee};
+    use app::server::db::operator::create_region;
     let mut tx = pool.begin().await.unwrap();
     let region = create_region(&mut tx, "forth-valley", "Forth Valley").await.unwrap();
     for slug in slugs {

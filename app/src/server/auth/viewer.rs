@@ -1,33 +1,10 @@
-//! The signed-in person of the current request, loaded once per request by the server's
-//! session middleware and placed in the request's extensions.
+//! The signed-in person of the current request (the `Viewer`, whose roles only `authz` reads),
+//! loaded once per request by the server's session middleware and placed in the request's
+//! extensions; and what they may read, as the queries filter it.
 
-use crate::domain::account::{CommitteeRole, SignedIn, SubgroupRole};
 use uuid::Uuid;
 
-#[derive(Debug, Clone)]
-pub struct Viewer {
-    pub id: Uuid,
-    pub is_admin: bool,
-    pub committees: Vec<(Uuid, CommitteeRole)>,
-    pub subgroups: Vec<(Uuid, SubgroupRole)>,
-    /// What pages show about them.
-    pub shown: SignedIn,
-}
-
-impl Viewer {
-    pub fn committee_role(&self, committee_id: Uuid) -> Option<CommitteeRole> {
-        self.committees.iter().find(|(id, _)| *id == committee_id).map(|(_, role)| *role)
-    }
-
-    /// Whether they hold at least `role` in the committee.
-    pub fn has_role(&self, committee_id: Uuid, role: CommitteeRole) -> bool {
-        self.committee_role(committee_id).is_some_and(|r| r >= role)
-    }
-
-    pub fn subgroup_role(&self, subgroup_id: Uuid) -> Option<SubgroupRole> {
-        self.subgroups.iter().find(|(id, _)| *id == subgroup_id).map(|(_, role)| *role)
-    }
-}
+pub use crate::server::authz::Viewer;
 
 /// The committees and subgroups whose unpublished material a request may read: the
 /// application's own copy of the rule the database enforces with row-level security.
@@ -42,11 +19,7 @@ impl Access {
     pub fn of(viewer: Option<&Viewer>) -> Self {
         match viewer {
             None => Access::default(),
-            Some(v) => Access {
-                person_id: Some(v.id),
-                committees: v.committees.iter().map(|(id, _)| *id).collect(),
-                subgroups: v.subgroups.iter().map(|(id, _)| *id).collect(),
-            },
+            Some(v) => Access { person_id: Some(v.id), committees: v.committee_ids(), subgroups: v.subgroup_ids() },
         }
     }
 }

@@ -22,12 +22,10 @@ pub async fn action_detail(
         r#"select c.slug as committee_slug, c.name as committee_name, c.short_name as committee_short_name,
                   p.slug as plan_slug, p.title as plan_title, pr.title as priority,
                   o.number as outcome_number, o.title as outcome, ob.minor, ob.title as objective,
-                  pa.position, pa.local_note, pa.version as placement_version,
-                  (a.owner_subgroup_id is not null
-                   and pa.committee_id = any ((select app.committees('lead_officer'))::uuid[])) as "can_stop_adopting!",
-                  a.id = any ((select app.editable_actions())::uuid[]) as "can_shape!",
+                  pa.position, pa.local_note, pa.version as placement_version, pa.committee_id as placement_committee_id,
+                  a.owner_committee_id, a.owner_subgroup_id,
                   a.id, a.description, a.lead, a.timescale, a.revised_timescale, a.evidence, a.progress,
-                  a.status::text as status, a.version, a.id = any ((select app.updatable_actions())::uuid[]) as "can_update!",
+                  a.status::text as status, a.version,
                   os.slug as "owner_slug?", os.name as "owner_name?", os.short_name as "owner_short_name?",
                   coalesce(ls.slugs, '{}') as "lead_slugs!", coalesce(ls.names, '{}') as "lead_names!",
                   coalesce(ls.short_names, '{}') as "lead_short_names!"
@@ -99,26 +97,29 @@ pub async fn action_detail(
             owner_subgroup,
             lead_subgroups: subgroup_refs(r.lead_slugs, r.lead_names, r.lead_short_names),
             local_note: r.local_note,
-            can_update: r.can_update,
+            can_update: false,
+            owner_ids: (r.owner_committee_id, r.owner_subgroup_id),
         },
-        protocol_options: if r.can_shape {
-            sqlx::query!(r#"select slug, title from protocols order by title"#)
-                .fetch_all(&mut *db)
-                .await?
-                .into_iter()
-                .map(|p| ProtocolRef { slug: p.slug, title: p.title })
-                .collect()
-        } else {
-            Vec::new()
-        },
-        can_link_protocols: r.can_shape,
+        protocol_options: Vec::new(),
+        can_link_protocols: false,
         version: r.version,
         placement_version: r.placement_version,
-        can_stop_adopting: r.can_stop_adopting,
+        placement_committee_id: r.placement_committee_id,
+        can_stop_adopting: false,
         history,
         adoptions,
         protocols,
     }))
+}
+
+/// Every protocol an action may be linked to (the acting person sees those they may read).
+pub async fn protocol_options(db: &mut PgConnection) -> Result<Vec<ProtocolRef>, AppError> {
+    Ok(sqlx::query!(r#"select slug, title from protocols order by title"#)
+        .fetch_all(&mut *db)
+        .await?
+        .into_iter()
+        .map(|p| ProtocolRef { slug: p.slug, title: p.title })
+        .collect())
 }
 
 async fn history(db: &mut PgConnection, action_id: Uuid) -> Result<Vec<StatusUpdateView>, AppError> {

@@ -1,5 +1,6 @@
 //! The append-only audit trail, written in the same transaction as the change it records.
 
+pub use crate::domain::audit::{Entity, Operation};
 use crate::error::AppError;
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -9,9 +10,9 @@ use uuid::Uuid;
 pub struct AuditEvent {
     pub committee_id: Option<Uuid>,
     pub subgroup_id: Option<Uuid>,
-    pub entity: &'static str,
+    pub entity: Entity,
     pub entity_id: Option<Uuid>,
-    pub operation: &'static str,
+    pub operation: Operation,
     pub summary: String,
     pub before: Option<serde_json::Value>,
     pub after: Option<serde_json::Value>,
@@ -23,9 +24,9 @@ pub async fn record(db: &mut PgConnection, event: AuditEvent) -> Result<(), AppE
            values (app.person(), $1, $2, $3, $4, $5, $6, $7, $8)"#,
         event.committee_id,
         event.subgroup_id,
-        event.entity,
+        event.entity.code(),
         event.entity_id,
-        event.operation,
+        event.operation.code(),
         event.summary,
         event.before,
         event.after

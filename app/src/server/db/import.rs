@@ -2,8 +2,10 @@
 //! or nothing is.
 
 use crate::domain::leads::lead_mentions;
+use crate::domain::plan::PlanState;
 use crate::domain::plan_csv::PlanImport;
 use crate::error::AppError;
+use crate::server::db::audit;
 use crate::server::db::audit::{record, AuditEvent};
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -12,8 +14,7 @@ pub struct NewPlan<'a> {
     pub committee_slug: &'a str,
     pub plan_slug: &'a str,
     pub title: &'a str,
-    /// draft, published or archived.
-    pub state: &'a str,
+    pub state: PlanState,
     pub is_sample: bool,
 }
 
@@ -61,7 +62,7 @@ pub async fn import_plan(
                 committee.id,
                 new.plan_slug,
                 new.title,
-                new.state,
+                new.state.code(),
                 new.is_sample
             )
             .fetch_one(&mut *db)
@@ -181,15 +182,15 @@ pub async fn import_plan(
         AuditEvent {
             committee_id: Some(committee.id),
             subgroup_id: None,
-            entity: "plan",
+            entity: audit::Entity::Plan,
             entity_id: Some(plan_id),
-            operation: "insert",
+            operation: audit::Operation::Insert,
             summary: format!("Imported plan {} with {} actions", new.plan_slug, actions.id.len()),
             before: None,
             after: Some(serde_json::json!({
                 "slug": new.plan_slug,
                 "title": new.title,
-                "state": new.state,
+                "state": new.state.code(),
                 "actions": actions.id.len(),
             })),
         },

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod import;
 pub mod members;
 pub mod my_work;
+pub mod operator;
 pub mod overview;
 pub mod people;
 pub mod plan_actions;

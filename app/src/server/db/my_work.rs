@@ -87,7 +87,7 @@ pub async fn my_work(db: &mut PgConnection, now: OffsetDateTime) -> Result<MyWor
             let number = ObjectiveNumber { outcome: o as u32, minor: m as u32 };
             groups[g].items[i].placements.push(Placement {
                 committee,
-                href: crate::pages::action_href(&committee_slug, &plan_slug, &r.id),
+                href: crate::domain::links::action_href(&committee_slug, &plan_slug, &r.id),
                 plan_title,
                 reference: action_ref(number, pos as u32),
             });

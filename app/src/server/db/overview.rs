@@ -2,6 +2,7 @@
 //! and their status counts, the subgroups, the shared protocols. A fixed number of queries,
 //! whatever the number of committees.
 
+use crate::domain::plan::PlanState;
 use crate::domain::status::StatusCounts;
 use crate::domain::views::{
     CommitteeRef, CommitteeSummary, PlanSummary, ProtocolSummary, SubgroupRef, SubgroupSummary,
@@ -74,8 +75,9 @@ pub async fn committee_summaries(
                 .map(|p| PlanSummary {
                     slug: p.slug.clone(),
                     title: p.title.clone(),
-                    state: p.status.clone(),
+                    state: PlanState::stored(&p.status),
                     is_sample: p.is_sample,
+                    can_publish: false,
                     last_reviewed_on: p.last_reviewed_on.clone(),
                     counts: StatusCounts {
                         on_target: p.g as u32,
@@ -86,6 +88,7 @@ pub async fn committee_summaries(
                     },
                 })
                 .collect(),
+            id: c.id,
             slug: c.slug,
             name: c.name,
             short_name: c.short_name,

@@ -5,6 +5,7 @@
 use crate::domain::account::{CommitteeRole, MembershipView, SignedIn, SubgroupRole, ThrottleKey};
 use crate::error::AppError;
 use crate::server::auth::viewer::Viewer;
+use crate::server::db::audit::{self, AuditEvent, Entity, Operation};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
@@ -36,7 +37,7 @@ pub async fn load_viewer(db: &mut PgConnection, person_id: Uuid) -> Result<Optio
     )
     .fetch_all(&mut *db)
     .await?;
-    let committee_roles: Vec<(Uuid, CommitteeRole, MembershipView)> = committees
+    let in_committees: Vec<(Uuid, CommitteeRole, MembershipView)> = committees
         .into_iter()
         .filter_map(|c| {
             let role = CommitteeRole::parse(&c.role)?;
@@ -45,7 +46,7 @@ pub async fn load_viewer(db: &mut PgConnection, person_id: Uuid) -> Result<Optio
             Some((c.id, role, shown))
         })
         .collect();
-    let subgroup_roles: Vec<(Uuid, SubgroupRole, MembershipView)> = subgroups
+    let in_subgroups: Vec<(Uuid, SubgroupRole, MembershipView)> = subgroups
         .into_iter()
         .filter_map(|s| {
             let role = SubgroupRole::parse(&s.role)?;
@@ -54,19 +55,19 @@ pub async fn load_viewer(db: &mut PgConnection, person_id: Uuid) -> Result<Optio
             Some((s.id, role, shown))
         })
         .collect();
-    let viewer = Viewer {
-        id: person.id,
-        is_admin: person.is_platform_admin,
-        committees: committee_roles.iter().map(|(id, role, _)| (*id, *role)).collect(),
-        subgroups: subgroup_roles.iter().map(|(id, role, _)| (*id, *role)).collect(),
-        shown: SignedIn {
+    let viewer = Viewer::new(
+        person.id,
+        person.is_platform_admin,
+        in_committees.iter().map(|(id, role, _)| (*id, *role)).collect(),
+        in_subgroups.iter().map(|(id, role, _)| (*id, *role)).collect(),
+        SignedIn {
             display_name: person.display_name,
             email: person.email,
             is_admin: person.is_platform_admin,
-            committees: committee_roles.into_iter().map(|(_, _, m)| m).collect(),
-            subgroups: subgroup_roles.into_iter().map(|(_, _, m)| m).collect(),
+            committees: in_committees.into_iter().map(|(_, _, m)| m).collect(),
+            subgroups: in_subgroups.into_iter().map(|(_, _, m)| m).collect(),
         },
-    };
+    );
     Ok(Some((viewer, person.auth_version)))
 }
 
@@ -115,12 +116,20 @@ pub async fn own_password_hash(db: &mut PgConnection) -> Result<Option<String>, 
     Ok(sqlx::query_scalar!(r#"select app.own_password_hash() as "hash""#).fetch_one(&mut *db).await?)
 }
 
-/// Sets the acting person's password; returns their new auth version.
-pub async fn set_own_password(db: &mut PgConnection, hash: &str) -> Result<i32, AppError> {
-    sqlx::query_scalar!(r#"select app.set_own_password($1) as "version""#, hash)
+/// Sets the acting person's password, with its audit event; returns their new auth version
+/// (their other sessions carry the old one and so end).
+pub async fn set_own_password(db: &mut PgConnection, hash: &str, person: &Viewer) -> Result<i32, AppError> {
+    let version = sqlx::query_scalar!(r#"select app.set_own_password($1) as "version""#, hash)
         .fetch_one(&mut *db)
         .await?
-        .ok_or(AppError::Unauthorized)
+        .ok_or(AppError::Unauthorized)?;
+    person_event(
+        db,
+        person.id,
+        format!("{} changed their password; their other sessions ended", person.shown.display_name),
+    )
+    .await?;
+    Ok(version)
 }
 
 pub struct Invitee {
@@ -141,12 +150,14 @@ pub async fn invitation_person(db: &mut PgConnection, token_hash: &str) -> Resul
     Ok(row.map(|r| Invitee { person_id: r.person_id, display_name: r.display_name, email: r.email }))
 }
 
-/// Uses a one-time link up and sets the password: the person and their new auth version, or
-/// `None` when the link is unknown, used or expired.
+/// Uses a one-time link up and sets the password, with its audit event in the person's own
+/// name: the person and their new auth version, or `None` when the link is unknown, used or
+/// expired. The rest of the transaction acts as that person.
 pub async fn redeem_invitation(
     db: &mut PgConnection,
     token_hash: &str,
     password_hash: &str,
+    invitee: &Invitee,
 ) -> Result<Option<(Uuid, i32)>, AppError> {
     let row = sqlx::query!(
         r#"select person_id as "person_id!", auth_version as "auth_version!" from app.redeem_invitation($1, $2)"#,
@@ -155,7 +166,12 @@ pub async fn redeem_invitation(
     )
     .fetch_optional(&mut *db)
     .await?;
-    Ok(row.map(|r| (r.person_id, r.auth_version)))
+    let Some(row) = row else { return Ok(None) };
+    // Who has just proved who they are with the link acts from here on.
+    crate::server::db::act_as(db, row.person_id).await?;
+    person_event(db, row.person_id, format!("{} accepted their invitation and set a password", invitee.display_name))
+        .await?;
+    Ok(Some((row.person_id, row.auth_version)))
 }
 
 /// The account with this email, for someone allowed to invite (otherwise always `None`).
@@ -218,6 +234,44 @@ pub async fn issue_invitation(db: &mut PgConnection, i: NewInvitation<'_>) -> Re
     )
     .fetch_one(&mut *db)
     .await?)
+}
+
+/// A platform admin's new link for someone who forgot their password, with its audit event;
+/// `false` when the acting person may not issue it.
+pub async fn issue_reset_link(
+    db: &mut PgConnection,
+    person_id: Uuid,
+    token_hash: &str,
+    valid_days: i32,
+    name: &str,
+) -> Result<bool, AppError> {
+    let issued = issue_invitation(
+        db,
+        NewInvitation { person_id, committee_id: None, subgroup_id: None, token_hash, valid_days },
+    )
+    .await?;
+    if issued {
+        person_event(db, person_id, format!("Issued a new sign-in link for {name}")).await?;
+    }
+    Ok(issued)
+}
+
+/// The audit event of a change to someone's account (outside any committee's trail).
+async fn person_event(db: &mut PgConnection, person_id: Uuid, summary: String) -> Result<(), AppError> {
+    audit::record(
+        db,
+        AuditEvent {
+            committee_id: None,
+            subgroup_id: None,
+            entity: Entity::Person,
+            entity_id: Some(person_id),
+            operation: Operation::Update,
+            summary,
+            before: None,
+            after: None,
+        },
+    )
+    .await
 }
 
 /// Housekeeping: expired sessions and day-old sign-in failures. Returns sessions removed.

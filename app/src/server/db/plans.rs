@@ -2,10 +2,12 @@
 //! members (the same rule row-level security enforces underneath), and publishing.
 
 use crate::domain::numbering::{action_ref, ObjectiveNumber};
+use crate::domain::plan::PlanState;
 use crate::domain::status::Status;
 use crate::domain::views::{ActionRow, CommitteeRef, ObjectiveView, OutcomeView, PlanView, PriorityView, SubgroupRef};
 use crate::error::AppError;
 use crate::server::auth::viewer::Access;
+use crate::server::db::audit;
 use sqlx::PgExecutor;
 use uuid::Uuid;
 
@@ -16,7 +18,7 @@ pub struct PlanHeader {
     pub committee_is_sample: bool,
     pub slug: String,
     pub title: String,
-    pub state: String,
+    pub state: PlanState,
     pub is_sample: bool,
 }
 
@@ -47,7 +49,7 @@ pub async fn find_plan(
         committee_is_sample: r.committee_is_sample,
         slug: r.slug,
         title: r.title,
-        state: r.status,
+        state: PlanState::stored(&r.status),
         is_sample: r.is_sample,
     }))
 }
@@ -102,7 +104,7 @@ pub async fn load_plan(db: &mut sqlx::PgConnection, header: PlanHeader) -> Resul
     let actions = sqlx::query!(
         r#"select pa.objective_id, pa.position, pa.local_note,
                   a.id, a.description, a.lead, a.timescale, a.revised_timescale, a.evidence, a.progress,
-                  a.status::text as status, a.id = any ((select app.updatable_actions())::uuid[]) as "can_update!",
+                  a.status::text as status, a.owner_committee_id, a.owner_subgroup_id,
                   os.slug as "owner_slug?", os.name as "owner_name?", os.short_name as "owner_short_name?",
                   coalesce(ls.slugs, '{}') as "lead_slugs!", coalesce(ls.names, '{}') as "lead_names!",
                   coalesce(ls.short_names, '{}') as "lead_short_names!"
@@ -151,7 +153,8 @@ pub async fn load_plan(db: &mut sqlx::PgConnection, header: PlanHeader) -> Resul
             owner_subgroup,
             lead_subgroups: subgroup_refs(a.lead_slugs, a.lead_names, a.lead_short_names),
             local_note: a.local_note,
-            can_update: a.can_update,
+            can_update: false,
+            owner_ids: (a.owner_committee_id, a.owner_subgroup_id),
         });
     }
 
@@ -202,7 +205,7 @@ pub async fn load_plan(db: &mut sqlx::PgConnection, header: PlanHeader) -> Resul
     })
 }
 
-/// Publishes the plan, with an audit event and a change notice in the same transaction.
+/// Publishes the plan, with its audit event (the database announces the change).
 pub async fn publish(db: &mut sqlx::PgConnection, plan: &PlanHeader) -> Result<(), AppError> {
     let changed = sqlx::query!(
         r#"update plans set status = 'published', version = version + 1, updated_at = now()
@@ -219,16 +222,16 @@ pub async fn publish(db: &mut sqlx::PgConnection, plan: &PlanHeader) -> Result<(
             plan.title
         )));
     }
-    crate::server::db::audit::record(
+    audit::record(
         db,
-        crate::server::db::audit::AuditEvent {
+        audit::AuditEvent {
             committee_id: Some(plan.committee_id),
             subgroup_id: None,
-            entity: "plan",
+            entity: audit::Entity::Plan,
             entity_id: Some(plan.id),
-            operation: "update",
+            operation: audit::Operation::Update,
             summary: format!("Published plan {}", plan.title),
-            before: Some(serde_json::json!({ "status": plan.state })),
+            before: Some(serde_json::json!({ "status": plan.state.code() })),
             after: Some(serde_json::json!({ "status": "published" })),
         },
     )

@@ -2,7 +2,7 @@
 //! every committee of the subgroup to ratify it), committees' decisions, and the links from
 //! actions to the protocols they deliver.
 
-use crate::domain::protocol::{Decision, VersionForm};
+use crate::domain::protocol::{Decision, RatificationState, VersionForm};
 use crate::domain::views::{
     CommitteeRef, ProtocolActionView, ProtocolPage, ProtocolVersionView, RatificationRow, SubgroupRef,
 };
@@ -13,16 +13,6 @@ use sqlx::PgConnection;
 use time::format_description::well_known::Rfc3339;
 use uuid::Uuid;
 
-fn date(value: &Option<String>) -> Result<Option<time::Date>, AppError> {
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    value
-        .as_deref()
-        .map(|d| {
-            time::Date::parse(d, &format).map_err(|_| AppError::invalid("review_due_on", "That date does not exist."))
-        })
-        .transpose()
-}
-
 pub struct NewProtocol<'a> {
     pub region_id: Uuid,
     pub subgroup_id: Uuid,
@@ -32,21 +22,14 @@ pub struct NewProtocol<'a> {
     pub owner_name: &'a str,
 }
 
-pub async fn create(db: &mut PgConnection, new: &NewProtocol<'_>, first: &VersionForm) -> Result<Uuid, AppError> {
+/// A new protocol and its first version (each committee of the subgroup asked to ratify it):
+/// the protocol's id and the version's.
+pub async fn create(
+    db: &mut PgConnection,
+    new: &NewProtocol<'_>,
+    first: &VersionForm,
+) -> Result<(Uuid, Uuid), AppError> {
     let id = Uuid::new_v4();
-    let taken = sqlx::query_scalar!(
-        r#"select exists (select 1 from protocols where region_id = $1 and slug = $2) as "taken!""#,
-        new.region_id,
-        new.slug
-    )
-    .fetch_one(&mut *db)
-    .await?;
-    if taken {
-        return Err(AppError::invalid(
-            "title",
-            "A protocol with a title like this already exists; choose a distinct title.",
-        ));
-    }
     sqlx::query!(
         r#"insert into protocols (id, region_id, owner_subgroup_id, slug, title, summary, owner_name) values ($1, $2, $3, $4, $5, $6, $7)"#,
         id,
@@ -64,17 +47,17 @@ pub async fn create(db: &mut PgConnection, new: &NewProtocol<'_>, first: &Versio
         AuditEvent {
             committee_id: None,
             subgroup_id: Some(new.subgroup_id),
-            entity: "protocol",
+            entity: audit::Entity::Protocol,
             entity_id: Some(id),
-            operation: "insert",
+            operation: audit::Operation::Insert,
             summary: format!("Added protocol \"{}\"", new.title),
             before: None,
             after: Some(serde_json::json!({ "title": new.title, "summary": new.summary, "owner": new.owner_name })),
         },
     )
     .await?;
-    add_version(db, id, new.subgroup_id, first).await?;
-    Ok(id)
+    let version = add_version(db, id, new.subgroup_id, first).await?;
+    Ok((id, version))
 }
 
 /// Adds a version and asks each committee taking part in the owning subgroup to ratify it.
@@ -84,16 +67,6 @@ pub async fn add_version(
     subgroup_id: Uuid,
     form: &VersionForm,
 ) -> Result<Uuid, AppError> {
-    let exists = sqlx::query_scalar!(
-        r#"select exists (select 1 from protocol_versions where protocol_id = $1 and label = $2) as "exists!""#,
-        protocol_id,
-        form.label
-    )
-    .fetch_one(&mut *db)
-    .await?;
-    if exists {
-        return Err(AppError::invalid("label", "This protocol already has a version with that name."));
-    }
     let id = Uuid::new_v4();
     sqlx::query!(
         r#"insert into protocol_versions (id, protocol_id, label, document_url, body, effective_on, review_due_on)
@@ -103,7 +76,7 @@ pub async fn add_version(
         form.label,
         form.document_url,
         form.body,
-        date(&form.review_due_on)?
+        form.review_due_on.map(time::Date::from)
     )
     .execute(&mut *db)
     .await?;
@@ -120,12 +93,12 @@ pub async fn add_version(
         AuditEvent {
             committee_id: None,
             subgroup_id: Some(subgroup_id),
-            entity: "protocol_version",
+            entity: audit::Entity::ProtocolVersion,
             entity_id: Some(id),
-            operation: "insert",
+            operation: audit::Operation::Insert,
             summary: format!("Added version \"{}\" and asked each committee to ratify it", form.label),
             before: None,
-            after: Some(serde_json::json!({ "label": form.label, "document_url": form.document_url, "review_due_on": form.review_due_on })),
+            after: Some(serde_json::json!({ "label": form.label, "document_url": form.document_url, "review_due_on": form.review_due_on.map(|d| d.to_string()) })),
         },
     )
     .await?;
@@ -140,8 +113,7 @@ pub async fn decide(
     decision: &Decision,
     version: i32,
 ) -> Result<(), AppError> {
-    let decided_on =
-        date(&decision.decided_on).map_err(|_| AppError::invalid("decided_on", "That date does not exist."))?;
+    let decided_on = decision.decided_on.map(time::Date::from);
     let before = sqlx::query!(
         r#"select state, decided_on::text as decided_on, reason, version from protocol_ratifications
             where protocol_version_id = $1 and committee_id = $2"#,
@@ -157,7 +129,7 @@ pub async fn decide(
         version_id,
         committee_id,
         version,
-        decision.state,
+        decision.state.code(),
         decided_on,
         decision.reason
     )
@@ -179,12 +151,14 @@ pub async fn decide(
         AuditEvent {
             committee_id: Some(committee_id),
             subgroup_id: None,
-            entity: "protocol_version",
+            entity: audit::Entity::ProtocolVersion,
             entity_id: Some(version_id),
-            operation: "update",
+            operation: audit::Operation::Update,
             summary: format!("Recorded the committee's decision: {}", decision.state),
             before: Some(serde_json::json!({ "state": before.state, "decided_on": before.decided_on, "reason": before.reason })),
-            after: Some(serde_json::json!({ "state": decision.state, "decided_on": decision.decided_on, "reason": decision.reason })),
+            after: Some(serde_json::json!({
+                "state": decision.state.code(), "decided_on": decision.decided_on.map(|d| d.to_string()), "reason": decision.reason
+            })),
         },
     )
     .await
@@ -237,9 +211,9 @@ pub async fn set_link(
             AuditEvent {
                 committee_id,
                 subgroup_id,
-                entity: "action_protocol",
+                entity: audit::Entity::ActionProtocol,
                 entity_id: Some(action),
-                operation: if linked { "insert" } else { "delete" },
+                operation: if linked { audit::Operation::Insert } else { audit::Operation::Delete },
                 summary: format!("{} protocol", if linked { "Linked" } else { "Unlinked" }),
                 before: None,
                 after: Some(serde_json::json!({ "protocol_id": protocol })),
@@ -254,7 +228,7 @@ pub async fn set_link(
 pub async fn page(db: &mut PgConnection, slug: &str) -> Result<Option<ProtocolPage>, AppError> {
     let Some(p) = sqlx::query!(
         r#"select p.id, p.slug, p.title, p.summary, p.owner_name, s.slug as "s_slug?", s.name as "s_name?", s.short_name as "s_short?",
-                  coalesce(p.owner_subgroup_id = any ((select app.subgroups())::uuid[]), false) as "can_add!"
+                  p.owner_subgroup_id
              from protocols p left join subgroups s on s.id = p.owner_subgroup_id where p.slug = $1 order by p.created_at limit 1"#,
         slug
     )
@@ -285,8 +259,8 @@ pub async fn page(db: &mut PgConnection, slug: &str) -> Result<Option<ProtocolPa
     let ratifications = match versions.first() {
         None => Vec::new(),
         Some(current) => sqlx::query!(
-            r#"select r.protocol_version_id, c.slug, c.name, c.short_name, r.state, r.decided_on::text as decided_on, r.reason, r.version,
-                      r.committee_id = any ((select app.committees('lead_officer'))::uuid[]) as "can_record!"
+            r#"select r.protocol_version_id, r.committee_id, c.slug, c.name, c.short_name, r.state, r.decided_on::text as decided_on,
+                      r.reason, r.version
                  from protocol_ratifications r join committees c on c.id = r.committee_id
                 where r.protocol_version_id = $1 order by c.name"#,
             current.id
@@ -297,11 +271,12 @@ pub async fn page(db: &mut PgConnection, slug: &str) -> Result<Option<ProtocolPa
         .map(|r| RatificationRow {
             version_id: r.protocol_version_id,
             committee: CommitteeRef { slug: r.slug, name: r.name, short_name: r.short_name },
-            state: r.state,
+            state: RatificationState::stored(&r.state),
             decided_on: r.decided_on,
             reason: r.reason,
             version: r.version,
-            can_record: r.can_record,
+            can_record: false,
+            committee_id: r.committee_id,
         })
         .collect(),
     };
@@ -340,6 +315,7 @@ pub async fn page(db: &mut PgConnection, slug: &str) -> Result<Option<ProtocolPa
         versions,
         ratifications,
         actions,
-        can_add_version: p.can_add,
+        can_add_version: false,
+        owner_subgroup_id: p.owner_subgroup_id,
     }))
 }

@@ -1,6 +1,7 @@
 //! The shared protocols register: current version, review date and ratification by each
 //! committee of the region.
 
+use crate::domain::protocol::RatificationState;
 use crate::domain::views::{CommitteeRef, ProtocolEntry, ProtocolRegister, RatificationView, SubgroupRef};
 use crate::error::AppError;
 use crate::server::auth::viewer::Access;
@@ -56,7 +57,7 @@ pub async fn register(db: &mut PgConnection, access: &Access, region: Region) ->
                             .find(|r| Some(r.protocol_version_id) == p.version_id && r.committee_id == c.id);
                         RatificationView {
                             committee_slug: c.slug.clone(),
-                            state: found.map_or_else(|| "n/a".to_owned(), |r| r.state.clone()),
+                            state: found.map(|r| RatificationState::stored(&r.state)),
                             decided_on: found.and_then(|r| r.decided_on.clone()),
                             reason: found.and_then(|r| r.reason.clone()),
                         }

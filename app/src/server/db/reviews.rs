@@ -59,9 +59,9 @@ pub async fn record(
         AuditEvent {
             committee_id: Some(committee_id),
             subgroup_id: None,
-            entity: "plan_review",
+            entity: audit::Entity::PlanReview,
             entity_id: Some(id),
-            operation: "insert",
+            operation: audit::Operation::Insert,
             summary: format!("Recorded review of {reviewed_on}: {note}"),
             before: None,
             after: Some(serde_json::json!({ "reviewed_on": reviewed_on.to_string(), "note": note })),

@@ -35,9 +35,9 @@ pub async fn create(db: &mut PgConnection, new: &NewSharedAction<'_>) -> Result<
         AuditEvent {
             committee_id: None,
             subgroup_id: Some(new.subgroup_id),
-            entity: "action",
+            entity: audit::Entity::Action,
             entity_id: Some(id),
-            operation: "insert",
+            operation: audit::Operation::Insert,
             summary: format!("Created shared action \"{}\"", crate::domain::update::excerpt(new.description)),
             before: None,
             after: Some(serde_json::json!({
@@ -52,17 +52,19 @@ pub async fn create(db: &mut PgConnection, new: &NewSharedAction<'_>) -> Result<
 /// The plans (not archived) of the committees where the acting person is a lead officer and
 /// which take part in the subgroup, with their live objectives: where they may place its
 /// shared actions.
+/// The plans (not archived) of every committee taking part in the subgroup that the acting
+/// person can see, with their live objectives: where a shared action could be placed (the
+/// caller keeps those whose committee the person leads).
 pub async fn adopt_targets(db: &mut PgConnection, subgroup_id: Uuid) -> Result<Vec<AdoptTarget>, AppError> {
     let rows = sqlx::query!(
-        r#"select c.slug as committee_slug, c.name as committee_name, p.slug as plan_slug, p.title as plan_title,
-                  ob.outcome_number, ob.minor, ob.title
+        r#"select c.id as committee_id, c.slug as committee_slug, c.name as committee_name, p.slug as plan_slug,
+                  p.title as plan_title, ob.outcome_number, ob.minor, ob.title
              from plans p
              join committees c on c.id = p.committee_id
              join objectives ob on ob.plan_id = p.id and ob.retired_at is null
              join outcomes o on o.id = ob.outcome_id and o.retired_at is null
              join priorities pr on pr.id = o.priority_id and pr.retired_at is null
             where p.status <> 'archived'
-              and p.committee_id = any ((select app.committees('lead_officer'))::uuid[])
               and exists (select 1 from subgroup_committees sc where sc.subgroup_id = $1 and sc.committee_id = p.committee_id)
             order by c.name, p.slug desc, ob.outcome_number, ob.minor"#,
         subgroup_id
@@ -73,6 +75,7 @@ pub async fn adopt_targets(db: &mut PgConnection, subgroup_id: Uuid) -> Result<V
     for r in rows {
         if targets.last().is_none_or(|t| t.committee_slug != r.committee_slug || t.plan_slug != r.plan_slug) {
             targets.push(AdoptTarget {
+                committee_id: r.committee_id,
                 committee_slug: r.committee_slug,
                 committee_name: r.committee_name,
                 plan_slug: r.plan_slug,
@@ -177,9 +180,9 @@ pub async fn adopt(db: &mut PgConnection, action: &SharedAction, at: &Placement<
         AuditEvent {
             committee_id: Some(at.committee_id),
             subgroup_id: None,
-            entity: "plan_action",
+            entity: audit::Entity::PlanAction,
             entity_id: Some(action.id),
-            operation: "insert",
+            operation: audit::Operation::Insert,
             summary: format!("Adopted shared action \"{}\"", crate::domain::update::excerpt(&action.description)),
             before: None,
             after: Some(serde_json::json!({ "plan_id": at.plan_id, "objective_id": at.objective_id, "position": position, "local_note": at.local_note })),
@@ -254,9 +257,9 @@ pub async fn stop_adopting(
         AuditEvent {
             committee_id: Some(committee_id),
             subgroup_id: None,
-            entity: "plan_action",
+            entity: audit::Entity::PlanAction,
             entity_id: Some(action.id),
-            operation: "update",
+            operation: audit::Operation::Update,
             summary: format!(
                 "Stopped adopting shared action \"{}\"",
                 crate::domain::update::excerpt(&action.description)

@@ -18,9 +18,9 @@ pub struct PlanRef {
 async fn log(
     db: &mut PgConnection,
     plan: &PlanRef,
-    entity: &'static str,
+    entity: audit::Entity,
     id: Uuid,
-    operation: &'static str,
+    operation: audit::Operation,
     summary: String,
 ) -> Result<(), AppError> {
     audit::record(
@@ -142,7 +142,7 @@ pub async fn rename(
     if done == 0 {
         return Err(refused(db, part, plan, id).await);
     }
-    log(db, plan, part.entity(), id, "update", format!("Renamed {} to \"{title}\"", part.label())).await
+    log(db, plan, part.entity(), id, audit::Operation::Update, format!("Renamed {} to \"{title}\"", part.label())).await
 }
 
 pub async fn retire(db: &mut PgConnection, plan: &PlanRef, part: Part, id: Uuid, version: i32) -> Result<(), AppError> {
@@ -170,7 +170,7 @@ pub async fn retire(db: &mut PgConnection, plan: &PlanRef, part: Part, id: Uuid,
     if done == 0 {
         return Err(refused(db, part, plan, id).await);
     }
-    log(db, plan, part.entity(), id, "update", format!("Retired {}", part.label())).await
+    log(db, plan, part.entity(), id, audit::Operation::Update, format!("Retired {}", part.label())).await
 }
 
 /// Adds a part last under `parent` (the plan for a priority, a priority for an outcome, an
@@ -231,7 +231,7 @@ pub async fn add(
     if inserted == 0 {
         return Err(missing());
     }
-    log(db, plan, part.entity(), id, "insert", format!("Added {} \"{title}\"", part.label())).await?;
+    log(db, plan, part.entity(), id, audit::Operation::Insert, format!("Added {} \"{title}\"", part.label())).await?;
     Ok(id)
 }
 
@@ -295,7 +295,8 @@ pub async fn move_part(
         // Already first or last: nothing to do.
         return Ok(false);
     }
-    log(db, plan, part.entity(), id, "update", format!("Moved {} {}", part.label(), direction.label())).await?;
+    log(db, plan, part.entity(), id, audit::Operation::Update, format!("Moved {} {}", part.label(), direction.label()))
+        .await?;
     Ok(true)
 }
 
@@ -338,7 +339,7 @@ pub async fn renumber(db: &mut PgConnection, plan: &PlanRef) -> Result<(), AppEr
     )
     .execute(&mut *db)
     .await?;
-    log(db, plan, "plan", plan.id, "update", "Renumbered the plan".into()).await
+    log(db, plan, audit::Entity::Plan, plan.id, audit::Operation::Update, "Renumbered the plan".into()).await
 }
 
 /// Every live part of the plan with ids and versions, for the editing page, in two queries.

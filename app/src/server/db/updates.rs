@@ -10,7 +10,7 @@ use sqlx::PgConnection;
 use time::format_description::well_known::Rfc3339;
 use uuid::Uuid;
 
-/// An action as its updater sees it, with whether the acting person may update it.
+/// An action as its updater sees it.
 pub struct ActionState {
     pub id: Uuid,
     pub owner_committee_id: Option<Uuid>,
@@ -20,14 +20,13 @@ pub struct ActionState {
     pub progress: String,
     pub evidence: String,
     pub version: i32,
-    pub may_update: bool,
 }
 
 /// The action, if the acting person may see it.
 pub async fn action_state(db: &mut PgConnection, id: Uuid) -> Result<Option<ActionState>, AppError> {
     let row = sqlx::query!(
         r#"select id, owner_committee_id, owner_subgroup_id, description, status::text as status, progress, evidence,
-                  version, id = any ((select app.updatable_actions())::uuid[]) as "may_update!"
+                  version
              from actions where id = $1"#,
         id
     )
@@ -42,7 +41,6 @@ pub async fn action_state(db: &mut PgConnection, id: Uuid) -> Result<Option<Acti
         progress: r.progress,
         evidence: r.evidence,
         version: r.version,
-        may_update: r.may_update,
     }))
 }
 
@@ -111,9 +109,9 @@ pub async fn apply_update(
         AuditEvent {
             committee_id: action.owner_committee_id,
             subgroup_id: action.owner_subgroup_id,
-            entity: "action",
+            entity: audit::Entity::Action,
             entity_id: Some(action.id),
-            operation: "update",
+            operation: audit::Operation::Update,
             summary: format!(
                 "Updated action \"{}\": {}",
                 crate::domain::update::excerpt(&action.description),

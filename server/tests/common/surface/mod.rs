@@ -347,3 +347,97 @@ pub async fn setup_targets(pool: &PgPool) -> Targets {
 pub async fn id_text(pool: &PgPool, sql: &'static str, bind: &str) -> String {
     sqlx::query_scalar::<_, String>(sql).bind(bind).fetch_one(pool).await.unwrap()
 }
+
+/// A button or link a page shows for a request the server then accepts: (the request's rule,
+/// the page, and what in it means the button is there).
+pub struct Flag {
+    pub what: &'static str,
+    pub rule: Rule,
+    pub page: fn(&Targets) -> String,
+    pub marker: fn(&Targets) -> String,
+}
+
+/// Every flag the matrix checks: a button shown is a request accepted, a button hidden a
+/// request refused.
+pub fn flags() -> Vec<Flag> {
+    vec![
+        Flag {
+            what: "Update on the draft's action",
+            rule: Rule::ClackUpdatersOnDraft,
+            page: |_| format!("/committees/{CLACK}/plans/{DRAFT}"),
+            marker: |t| format!("actions/{}#update", t.draft_action),
+        },
+        Flag {
+            what: "the subgroup's update form for its shared action",
+            rule: Rule::ProtocolsSubgroupMembers,
+            page: |_| format!("/subgroups/{SUBGROUP}"),
+            marker: |_| s("action=\"/api/update_action\""),
+        },
+        Flag {
+            what: "Publish on the overview",
+            rule: Rule::ClackLeadOnDraft,
+            page: |_| s("/"),
+            marker: |_| s("action=\"/api/publish_plan\""),
+        },
+        Flag {
+            what: "Edit plan",
+            rule: Rule::ClackLeadOnDraft,
+            page: |_| format!("/committees/{CLACK}/plans/{DRAFT}"),
+            marker: |_| format!("/plans/{DRAFT}/edit\""),
+        },
+        Flag {
+            what: "a new shared action",
+            rule: Rule::ProtocolsChairOnly,
+            page: |_| format!("/subgroups/{SUBGROUP}"),
+            marker: |_| s("action=\"/api/create_shared_action\""),
+        },
+        Flag {
+            what: "a new protocol",
+            rule: Rule::ProtocolsSubgroupMembers,
+            page: |_| format!("/subgroups/{SUBGROUP}"),
+            marker: |_| s("action=\"/api/create_protocol\""),
+        },
+        Flag {
+            what: "a new protocol version",
+            rule: Rule::ProtocolsSubgroupMembers,
+            page: |_| s("/protocols/fv-learning-review-protocol"),
+            marker: |_| s("action=\"/api/add_protocol_version\""),
+        },
+        Flag {
+            what: "Clackmannanshire's ratification decision",
+            rule: Rule::ClackLeadOnly,
+            page: |_| s("/protocols/fv-learning-review-protocol"),
+            marker: |_| format!("name=\"committee\" value=\"{CLACK}\""),
+        },
+        Flag {
+            what: "linking the draft's action to protocols",
+            rule: Rule::ClackLeadOnDraft,
+            page: |t| format!("/committees/{CLACK}/plans/{DRAFT}/actions/{}", t.draft_action),
+            marker: |_| s("action=\"/api/link_protocol\""),
+        },
+        Flag {
+            what: "stopping the adoption of a shared action",
+            rule: Rule::ClackLeadOnly,
+            page: |t| format!("/committees/{CLACK}/plans/2023-25/actions/{}", t.shared_action),
+            marker: |_| s("action=\"/api/stop_adopting\""),
+        },
+        Flag {
+            what: "inviting a member",
+            rule: Rule::ClackLeadOrAdmin,
+            page: |_| format!("/committees/{CLACK}/members"),
+            marker: |_| s("action=\"/api/invite_member\""),
+        },
+        Flag {
+            what: "importing a plan",
+            rule: Rule::ClackLeadOnly,
+            page: |_| format!("/committees/{CLACK}"),
+            marker: |_| s("/plans/import\""),
+        },
+        Flag {
+            what: "a new sign-in link",
+            rule: Rule::AdminOnly,
+            page: |_| s("/admin"),
+            marker: |_| s("action=\"/api/issue_sign_in_link\""),
+        },
+    ]
+}
