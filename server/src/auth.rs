@@ -33,9 +33,10 @@ pub fn session_layer(state: &AppState) -> SessionManagerLayer<PostgresStore> {
         .with_expiry(Expiry::OnInactivity(time::Duration::seconds(session::IDLE_SECONDS)))
 }
 
-/// Requests that never need to know who is asking: static files and the health check.
+/// Requests that never need to know who is asking (static files, the health check), and the
+/// live stream, which works it out itself without counting as activity.
 fn is_anonymous_path(path: &str) -> bool {
-    path.starts_with("/pkg/") || path == "/favicon.svg" || path == "/healthz"
+    path.starts_with("/pkg/") || path == "/favicon.svg" || path == "/healthz" || path == crate::routes::LIVE
 }
 
 /// Works out who is asking (placing `Viewer`, the page's `Flash` and `ClientAddr` in the
@@ -312,19 +313,47 @@ async fn load_viewer(
         session::end(session).await?;
         return Ok(None);
     }
-    let mut tx = db::begin_as(&state.pool, Some(auth.person_id)).await?;
-    let loaded = db::people::load_viewer(&mut tx, auth.person_id).await?;
-    tx.commit().await?;
-    match loaded {
-        Some((viewer, version)) if version == auth.auth_version => {
+    match person_viewer(state, &auth).await? {
+        Some(viewer) => {
             session::touch(session, auth, now).await?;
             Ok(Some(viewer))
         }
-        _ => {
+        None => {
             session::end(session).await?;
             Ok(None)
         }
     }
+}
+
+/// The signed-in person of a session, read without counting as activity (a live stream is
+/// not someone using the site) and without ending anything: `None` when the session has no
+/// sign-in, has expired, or no longer matches its person.
+pub async fn signed_in_quietly(
+    state: &AppState,
+    session: &Session,
+) -> Result<Option<(app::server::auth::viewer::Viewer, session::SessionAuth)>, AppError> {
+    let Some(auth) = session::current(session).await.unwrap_or(None) else {
+        return Ok(None);
+    };
+    if auth.expired(now()) {
+        return Ok(None);
+    }
+    Ok(person_viewer(state, &auth).await?.map(|viewer| (viewer, auth)))
+}
+
+/// The person a session's sign-in names, with their memberships as they are now, while the
+/// sign-in still holds (their password has not changed since).
+pub async fn person_viewer(
+    state: &AppState,
+    auth: &session::SessionAuth,
+) -> Result<Option<app::server::auth::viewer::Viewer>, AppError> {
+    let mut tx = db::begin_as(&state.pool, Some(auth.person_id)).await?;
+    let loaded = db::people::load_viewer(&mut tx, auth.person_id).await?;
+    tx.commit().await?;
+    Ok(match loaded {
+        Some((viewer, version)) if version == auth.auth_version => Some(viewer),
+        _ => None,
+    })
 }
 
 /// The client's address: the peer's, or behind trusted proxies the X-Forwarded-For entry the

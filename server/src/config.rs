@@ -14,6 +14,8 @@ pub struct Config {
     pub secure_cookies: bool,
     /// Proxies in front that add to X-Forwarded-For; 0 when none is trusted.
     pub proxy_hops: usize,
+    /// Open live streams: at most this many per instance and per client address.
+    pub live: crate::live::Limits,
 }
 
 fn flag(name: &str, default: bool) -> Result<bool, String> {
@@ -53,6 +55,7 @@ impl Config {
             public_origin,
             secure_cookies: flag("FV_COOKIE_SECURE", true)?,
             proxy_hops: proxy_hops(flag("FV_TRUST_PROXY", false)?, std::env::var("FV_PROXY_HOPS").ok())?,
+            live: live_limits()?,
         })
     }
 
@@ -67,6 +70,29 @@ impl Config {
         }
         Ok(())
     }
+}
+
+fn count(name: &str, default: usize, max: usize) -> Result<usize, String> {
+    match std::env::var(name) {
+        Err(_) => Ok(default),
+        Ok(v) => v
+            .trim()
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=max).contains(n))
+            .ok_or_else(|| format!("{name} must be a whole number from 1 to {max}, not {v:?}")),
+    }
+}
+
+/// FV_LIVE_MAX_STREAMS (default 20,000) and FV_LIVE_PER_ADDRESS (default 500: a council's
+/// offices may reach the site from one address).
+fn live_limits() -> Result<crate::live::Limits, String> {
+    let defaults = crate::live::Limits::default();
+    Ok(crate::live::Limits {
+        max_streams: count("FV_LIVE_MAX_STREAMS", defaults.max_streams, 1_000_000)?,
+        per_address: count("FV_LIVE_PER_ADDRESS", defaults.per_address, 1_000_000)?,
+        ..defaults
+    })
 }
 
 /// FV_TRUST_PROXY=true trusts one proxy; FV_PROXY_HOPS=n says how many there are.
@@ -95,6 +121,7 @@ mod tests {
             public_origin: public_origin.map(str::to_owned),
             secure_cookies: true,
             proxy_hops: 0,
+            live: crate::live::Limits::default(),
         }
     }
 

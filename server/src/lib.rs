@@ -8,6 +8,7 @@ pub mod demo;
 pub mod handlers;
 pub mod headers;
 pub mod import_upload;
+pub mod live;
 pub mod page_cache;
 pub mod plan_upload;
 pub mod plan_xlsx;
@@ -28,7 +29,14 @@ pub async fn connect(config: &config::Config, url: &str) -> Result<PgPool, sqlx:
 
 /// State with the safe defaults: Secure cookies, no proxy trusted, origin from Host.
 pub fn state(pool: PgPool, leptos_options: leptos::config::LeptosOptions) -> AppState {
-    AppState { leptos_options, pool, public_origin: None, secure_cookies: true, proxy_hops: 0 }
+    AppState {
+        leptos_options,
+        pool,
+        public_origin: None,
+        secure_cookies: true,
+        proxy_hops: 0,
+        live_head: Default::default(),
+    }
 }
 
 /// Refuses to serve through a role that could read past row-level security: the server's

@@ -91,16 +91,18 @@ async fn serve(pool: sqlx::PgPool, config: &Config) -> Result<(), String> {
     let conf = get_configuration(None).map_err(|e| format!("leptos configuration: {e}"))?;
     let addr = conf.leptos_options.site_addr;
     let cache = server::page_cache::PageCache::new(2_000, std::time::Duration::from_secs(60));
-    server::page_cache::spawn_listener(pool.clone(), cache.clone());
     spawn_housekeeping(pool.clone());
-    let mut state = server::state(pool, conf.leptos_options);
+    let mut state = server::state(pool.clone(), conf.leptos_options);
+    let hub = server::live::LiveHub::new(pool, state.live_head.clone(), config.live);
+    hub.spawn();
+    server::page_cache::follow(hub.clone(), cache.clone());
     state.public_origin = config.public_origin.clone();
     state.secure_cookies = config.secure_cookies;
     state.proxy_hops = config.proxy_hops;
     if !state.secure_cookies {
         tracing::warn!("session cookies are sent without Secure (FV_COOKIE_SECURE=false): plain-HTTP development only");
     }
-    let app = server::routes::router(state, cache);
+    let app = server::routes::router(state, cache, hub);
     let listener = tokio::net::TcpListener::bind(&addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     // Without TCP_NODELAY small static responses stall ~40 ms on keep-alive connections.
     let listener = listener.tap_io(|tcp| {
@@ -117,7 +119,8 @@ async fn serve(pool: sqlx::PgPool, config: &Config) -> Result<(), String> {
         .map_err(|e| format!("server error: {e}"))
 }
 
-/// Removes expired sessions and old sign-in failures every hour.
+/// Every hour: removes expired sessions, old sign-in failures and change events older than
+/// the retention period.
 fn spawn_housekeeping(pool: sqlx::PgPool) {
     tokio::spawn(async move {
         let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
@@ -126,6 +129,10 @@ fn spawn_housekeeping(pool: sqlx::PgPool) {
             match app::server::db::people::delete_expired(&pool).await {
                 Ok(n) => tracing::debug!(sessions = n, "removed expired sessions"),
                 Err(_) => tracing::warn!("session housekeeping failed; will retry in an hour"),
+            }
+            match app::server::db::live::prune(&pool).await {
+                Ok(n) => tracing::debug!(events = n, "pruned old change events"),
+                Err(_) => tracing::warn!("pruning change events failed; will retry in an hour"),
             }
         }
     });

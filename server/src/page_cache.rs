@@ -1,27 +1,27 @@
 //! A cache of rendered pages for anonymous readers. Published plans are read far more often
 //! than they change, so a page is rendered once and served from memory until a change is
-//! announced. Every write to plan data sends `NOTIFY plan_changed` in its transaction; each
-//! server instance LISTENs and drops its whole cache when one arrives, so instances behind a
-//! load balancer never serve a page older than the last commit they were told about. While the
-//! listener is not connected nothing is served from the cache (a missed notification must not
-//! leave a stale page), and entries also expire after `ttl` because some pages depend on the
-//! date (overdue reviews).
+//! announced. Every change to what pages show is a change event from the database (`live`);
+//! each instance's hub follows them and the cache drops everything when one about published
+//! material arrives, so instances behind a load balancer never serve a page older than the last
+//! commit they were told about. While the hub is not following the log nothing is served from
+//! the cache (a missed event must not leave a stale page), and entries also expire after `ttl`
+//! because some pages depend on the date (overdue reviews).
 
+use crate::live::LiveHub;
 use app::domain::address::canonical_address;
+use app::domain::live::Kind;
 use app::server::security::policy_nonce;
 use axum::body::{to_bytes, Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use sqlx::postgres::PgListener;
-use sqlx::PgPool;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
+use tokio::sync::broadcast;
 
-pub const CHANNEL: &str = "plan_changed";
 const MAX_BODY: usize = 8 * 1024 * 1024;
 /// A page marks itself with this response header (value `skip`) when its address is not one
 /// to share, e.g. a filter naming a lead the plan does not have; the header never leaves.
@@ -218,6 +218,7 @@ fn cacheable_request(request: &Request) -> bool {
         && !path.starts_with("/api/")
         && !path.starts_with("/pkg/")
         && path != "/healthz"
+        && path != crate::routes::LIVE
         // One-time links carry a secret in the address and stop working once used.
         && !path.starts_with("/invitations/")
         // Its form carries the return address from the query: cheap to render, never shared.
@@ -270,34 +271,38 @@ pub async fn middleware(State(cache): State<Arc<PageCache>>, request: Request, n
     Response::from_parts(parts, Body::from(bytes))
 }
 
-/// Keeps `cache` in step with the database for as long as the server runs.
-pub fn spawn_listener(pool: PgPool, cache: Arc<PageCache>) -> tokio::task::JoinHandle<()> {
+/// Keeps `cache` in step with the database for as long as the server runs: every change
+/// event about published material (or about a person, whose name pages may show) drops it,
+/// and while the hub is not following the log nothing is served from it.
+pub fn follow(hub: Arc<LiveHub>, cache: Arc<PageCache>) -> tokio::task::JoinHandle<()> {
+    let mut changes = hub.subscribe();
+    let mut connected = hub.connected();
     tokio::spawn(async move {
+        let mut following = *connected.borrow_and_update();
+        cache.listening.store(following, Ordering::SeqCst);
         loop {
-            match listen(&pool, &cache).await {
-                Ok(()) => {}
-                Err(error) => tracing::warn!(%error, "change listener lost its connection; reconnecting"),
+            tokio::select! {
+                changed = connected.changed() => {
+                    if changed.is_err() {
+                        return;
+                    }
+                    let now = *connected.borrow_and_update();
+                    if now != following {
+                        // Whatever was committed while not following is not in the cache either.
+                        cache.invalidate();
+                        following = now;
+                        cache.listening.store(now, Ordering::SeqCst);
+                    }
+                }
+                received = changes.recv() => match received {
+                    Ok(change) if change.public || change.kind == Kind::Person => cache.invalidate(),
+                    Ok(_) => {}
+                    Err(broadcast::error::RecvError::Lagged(_)) => cache.invalidate(),
+                    Err(broadcast::error::RecvError::Closed) => return,
+                },
             }
-            cache.listening.store(false, Ordering::SeqCst);
-            cache.invalidate();
-            tokio::time::sleep(Duration::from_secs(1)).await;
         }
     })
-}
-
-async fn listen(pool: &PgPool, cache: &PageCache) -> Result<(), sqlx::Error> {
-    let mut listener = PgListener::connect_with(pool).await?;
-    listener.listen(CHANNEL).await?;
-    // Anything committed before LISTEN took effect is not in the cache either: start clean.
-    cache.invalidate();
-    cache.listening.store(true, Ordering::SeqCst);
-    loop {
-        // `None`: the connection dropped and notifications may have been missed.
-        match listener.try_recv().await? {
-            Some(_) => cache.invalidate(),
-            None => return Ok(()),
-        }
-    }
 }
 
 #[cfg(test)]

@@ -2,9 +2,10 @@
 //! files, and the layers every request passes through.
 
 use crate::handlers::{export_csv, healthz};
+use crate::live::LiveHub;
 use crate::page_cache::{self, PageCache};
 use crate::renderer::{pages, PageRenderer};
-use crate::{auth, headers, import_upload, security};
+use crate::{auth, headers, import_upload, live, security};
 use app::server::state::AppState;
 use app::{shell, App};
 use axum::middleware::from_fn_with_state;
@@ -24,14 +25,16 @@ pub const EXPORT_CSV: &str = "/committees/{committee}/plans/{plan}/export.csv";
 pub const EXPORT_XLSX: &str = "/committees/{committee}/plans/{plan}/export.xlsx";
 /// The upload page's own address: GET is the leptos page, POST takes the file.
 pub const PLAN_UPLOAD: &str = "/committees/{committee}/plans/import";
+/// Server-Sent Events of every change the viewer may see (`live::stream`).
+pub const LIVE: &str = "/live";
 /// Routes outside the leptos page tree (the permission matrix test enumerates these with the
 /// pages and server functions, so a route added here without a matrix entry fails it).
-pub const PLAIN_ROUTES: [&str; 4] = [HEALTHZ, EXPORT_CSV, EXPORT_XLSX, PLAN_UPLOAD];
+pub const PLAIN_ROUTES: [&str; 5] = [HEALTHZ, EXPORT_CSV, EXPORT_XLSX, PLAN_UPLOAD, LIVE];
 
 /// Layers run outside in: trace, security headers, body limit, the same-origin check for anything that changes
 /// state, compression, the page cache (anonymous pages only, stored uncompressed), sessions,
 /// then working out who is asking.
-pub fn router(state: AppState, cache: Arc<PageCache>) -> Router {
+pub fn router(state: AppState, cache: Arc<PageCache>, hub: Arc<LiveHub>) -> Router {
     let routes = generate_route_list(App);
     let renderer = PageRenderer(pages(&state));
     Router::new()
@@ -39,6 +42,7 @@ pub fn router(state: AppState, cache: Arc<PageCache>) -> Router {
         .route(EXPORT_CSV, get(export_csv))
         .route(EXPORT_XLSX, get(import_upload::export_xlsx))
         .route(PLAN_UPLOAD, post(import_upload::upload_plan))
+        .route(LIVE, get(live::stream::live))
         .leptos_routes_with_context(&state, routes, || (), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
@@ -46,6 +50,7 @@ pub fn router(state: AppState, cache: Arc<PageCache>) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(from_fn_with_state(state.clone(), auth::identify))
         .layer(Extension(renderer))
+        .layer(Extension(hub))
         .layer(auth::session_layer(&state))
         .layer(from_fn_with_state(cache, page_cache::middleware))
         .layer(CompressionLayer::new())

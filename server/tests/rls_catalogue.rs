@@ -5,10 +5,14 @@ mod common;
 
 use sqlx::PgPool;
 
-/// Schemas that hold no committee or subgroup data: session records (random ids and the
-/// signed-in person) and sign-in failure counters. Listed table by table, so anything new in
-/// them needs a decision here.
-const NOT_COMMITTEE_DATA: [&str; 2] = ["tower_sessions.session", "auth.sign_in_failures"];
+/// Tables outside `public`, each reviewed: session records (random ids and the signed-in
+/// person), sign-in failure counters, and the change-event log with its pruning mark. The log
+/// is read only by the server's hub, which matches every event's scope against each stream's
+/// viewer (`authz::may_receive`) before sending it; fv_app may select from it but never write
+/// (rows come only from the triggers, which run as the owner). Listed table by table, so
+/// anything new needs a decision here.
+const NOT_COMMITTEE_DATA: [&str; 4] =
+    ["tower_sessions.session", "auth.sign_in_failures", "live.change_events", "live.pruned"];
 
 #[sqlx::test(migrations = "../migrations")]
 async fn every_table_has_forced_row_level_security_and_a_policy(pool: PgPool) {

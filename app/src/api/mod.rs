@@ -7,6 +7,7 @@ pub mod actions;
 pub mod admin;
 pub mod audit;
 pub mod imports;
+pub mod live;
 pub mod members;
 pub mod my_work;
 pub mod overview;

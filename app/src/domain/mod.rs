@@ -8,6 +8,7 @@ pub mod dates;
 pub mod filter;
 pub mod leads;
 pub mod links;
+pub mod live;
 pub mod numbering;
 pub mod plan;
 #[cfg(feature = "ssr")]

@@ -161,6 +161,20 @@ pub fn may_administer(viewer: Option<&Viewer>) -> bool {
     admin(viewer)
 }
 
+/// A change event (`live.change_events`): everyone when it is about published material, else
+/// the members of the committees and subgroups it names (the database names them with the
+/// read policies of the object, when it writes the event).
+pub fn may_receive(viewer: Option<&Viewer>, public: bool, committees: &[Uuid], subgroups: &[Uuid]) -> bool {
+    public || receives_as_member(viewer, committees, subgroups)
+}
+
+/// Whether the viewer reads an event as a member (with every plan it names), not only as the
+/// public would.
+pub fn receives_as_member(viewer: Option<&Viewer>, committees: &[Uuid], subgroups: &[Uuid]) -> bool {
+    committees.iter().any(|c| may_read_committee(viewer, *c))
+        || subgroups.iter().any(|s| may_work_in_subgroup(viewer, *s))
+}
+
 // ---- Guards: 401 for the public, 403 for the rest --------------------------------------
 
 /// Allowed, or the refusal for who is asking: 401 when no one is signed in, 403 otherwise.

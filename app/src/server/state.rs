@@ -19,6 +19,26 @@ pub struct AppState {
     /// client address is the entry that many from the right. 0: the peer's address.
     #[from_ref(skip)]
     pub proxy_hops: usize,
+    /// The newest change event this instance has delivered (kept by the live hub).
+    #[from_ref(skip)]
+    pub live_head: LiveHead,
+}
+
+/// The newest change event an instance has delivered. Every page carries it, read before the
+/// page reads the database, so the browser's live view starts where the page was read: what
+/// came after reaches it from the stream, and nothing in between is missed.
+#[derive(Clone, Default)]
+pub struct LiveHead(std::sync::Arc<std::sync::Mutex<Option<crate::domain::live::Position>>>);
+
+impl LiveHead {
+    /// `None` until the hub has read the log's head (or when no hub runs, as in some tests).
+    pub fn get(&self) -> Option<crate::domain::live::Position> {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn set(&self, position: crate::domain::live::Position) {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(position);
+    }
 }
 
 /// The state of the current server function or page render.

@@ -25,6 +25,8 @@ pub struct TestApp {
     /// Connected as fv_app, the server's role, as in production: every request goes through it.
     pub app_pool: PgPool,
     pub cache: std::sync::Arc<server::page_cache::PageCache>,
+    /// The instance's change hub; not following the log until `with_live_cache` or `live`.
+    pub hub: std::sync::Arc<server::live::hub::LiveHub>,
     router: axum::Router,
 }
 
@@ -77,8 +79,13 @@ impl TestApp {
         let app_pool = app_pool(&pool, size);
         let mut state = server::state(app_pool.clone(), options);
         configure(&mut state);
-        let router = server::routes::router(state, cache.clone());
-        TestApp { pool, app_pool, cache, router }
+        let hub = server::live::hub::LiveHub::new(
+            app_pool.clone(),
+            state.live_head.clone(),
+            server::live::hub::Limits::default(),
+        );
+        let router = server::routes::router(state, cache.clone(), hub.clone());
+        TestApp { pool, app_pool, cache, hub, router }
     }
 
     /// The router itself, for requests sent in parallel.
@@ -86,16 +93,30 @@ impl TestApp {
         self.router.clone()
     }
 
-    /// Starts the change listener, as the server does, and waits until it listens.
+    /// Starts the change hub and the page cache following it, as the server does, and waits
+    /// until it listens.
     pub async fn with_live_cache(self) -> Self {
-        server::page_cache::spawn_listener(self.pool.clone(), self.cache.clone());
+        let this = self.live().await;
+        server::page_cache::follow(this.hub.clone(), this.cache.clone());
         for _ in 0..100 {
-            if self.cache.is_listening() {
+            if this.cache.is_listening() {
+                return this;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("the page cache did not start following changes");
+    }
+
+    /// Starts the change hub, as the server does, and waits until it listens.
+    pub async fn live(self) -> Self {
+        self.hub.spawn();
+        for _ in 0..100 {
+            if self.hub.is_connected() {
                 return self;
             }
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
-        panic!("the change listener did not start");
+        panic!("the change hub did not connect");
     }
 
     /// The app over `pool` with the demo data loaded.
@@ -186,7 +207,20 @@ pub async fn read_response(response: axum::response::Response) -> TestResponse {
         .find(|v| v.starts_with("fv_session="))
         .map(str::to_owned);
     let headers = response.headers().clone();
-    let bytes = response.into_body().collect().await.expect("body").to_bytes();
+    let bytes = if content_type == "text/event-stream" {
+        // A live stream never ends by itself: what it sends in its first moments.
+        let mut body = response.into_body();
+        let mut bytes = Vec::new();
+        let until = tokio::time::Instant::now() + std::time::Duration::from_millis(300);
+        while let Ok(Some(frame)) = tokio::time::timeout_at(until, body.frame()).await {
+            if let Ok(data) = frame.expect("body").into_data() {
+                bytes.extend_from_slice(&data);
+            }
+        }
+        axum::body::Bytes::from(bytes)
+    } else {
+        response.into_body().collect().await.expect("body").to_bytes()
+    };
     TestResponse {
         status,
         headers,

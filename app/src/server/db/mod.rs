@@ -5,6 +5,7 @@ pub mod actions;
 pub mod admin;
 pub mod audit;
 pub mod import;
+pub mod live;
 pub mod members;
 pub mod my_work;
 pub mod operator;

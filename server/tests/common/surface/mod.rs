@@ -137,6 +137,7 @@ pub struct Targets {
     pub draft_objective: String,
     pub draft_placement_version: String,
     pub draft_review: String,
+    pub draft_plan: String,
     /// The current version of the FV Learning Review Protocol and Clackmannanshire's row on it.
     pub protocol_version: String,
     pub ratification_version: String,
@@ -311,6 +312,7 @@ pub async fn setup_targets(pool: &PgPool) -> Targets {
     .await;
     let draft_placement_version =
         id_text(pool, "select version::text from plan_actions where action_id = $1::uuid", &draft_action).await;
+    let draft_plan = id("select id from plans where slug = '2025-27'").await;
     let draft_review = id("insert into plan_reviews (plan_id, committee_id, reviewed_on, note)
          select id, committee_id, date '2026-01-15', 'Matrix review' from plans where slug = '2025-27' returning id")
     .await;
@@ -333,6 +335,7 @@ pub async fn setup_targets(pool: &PgPool) -> Targets {
         draft_objective,
         draft_placement_version,
         draft_review,
+        draft_plan,
         draft_action,
         draft_action_version,
         shared_action,

@@ -62,5 +62,7 @@ pub fn entries() -> Vec<Entry> {
         },
         Entry { key: "/admin", kind: Page, rule: Rule::AdminOnly, request: |_, _| (s("/admin"), vec![]) },
         Entry { key: "/healthz", kind: Page, rule: Rule::Everyone, request: |_, _| (s("/healthz"), vec![]) },
+        // The live stream opens for everyone; what it carries is each viewer's (tests/live.rs).
+        Entry { key: "/live", kind: Page, rule: Rule::Everyone, request: |_, _| (s("/live"), vec![]) },
     ]
 }

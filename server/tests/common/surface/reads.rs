@@ -61,6 +61,27 @@ pub fn entries() -> Vec<Entry> {
             rule: Rule::Everyone,
             request: |t, _| (s("/api/invitation"), vec![("token", t.token.clone())]),
         },
+        // What live views fetch when an event names something private.
+        Entry {
+            key: "/api/live_action",
+            kind: Read,
+            rule: Rule::ReadsClackDraft,
+            request: |t, _| (s("/api/live_action"), vec![("id", t.draft_action.clone())]),
+        },
+        Entry {
+            key: "/api/live_plan_counts",
+            kind: Read,
+            rule: Rule::ReadsClackDraft,
+            request: |t, _| (s("/api/live_plan_counts"), vec![("plan", t.draft_plan.clone())]),
+        },
+        Entry {
+            key: "/api/action_changes_since",
+            kind: Read,
+            rule: Rule::ReadsClackDraft,
+            request: |t, _| {
+                (s("/api/action_changes_since"), vec![("action", t.draft_action.clone()), ("version", s("0"))])
+            },
+        },
         // Signing in creates a session and changes nothing else.
         Entry {
             key: "/api/sign_in",
