@@ -31,6 +31,7 @@ export default defineConfig({
   },
   projects: [
     { name: "js", use: { javaScriptEnabled: true } },
-    { name: "no-js", use: { javaScriptEnabled: false } },
+    // Live status needs JavaScript; without it pages are as rendered (every other spec).
+    { name: "no-js", use: { javaScriptEnabled: false }, testIgnore: /live\.spec\.ts/ },
   ],
 });

@@ -16,6 +16,9 @@ pub struct Config {
     pub proxy_hops: usize,
     /// Open live streams: at most this many per instance and per client address.
     pub live: crate::live::Limits,
+    /// This instance's name behind a load balancer (FV_INSTANCE), sent as `x-fv-instance` so
+    /// an operator (and the tests) can tell which instance answered.
+    pub instance: Option<String>,
 }
 
 fn flag(name: &str, default: bool) -> Result<bool, String> {
@@ -56,6 +59,15 @@ impl Config {
             secure_cookies: flag("FV_COOKIE_SECURE", true)?,
             proxy_hops: proxy_hops(flag("FV_TRUST_PROXY", false)?, std::env::var("FV_PROXY_HOPS").ok())?,
             live: live_limits()?,
+            instance: match std::env::var("FV_INSTANCE") {
+                Ok(v) if v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') && (1..=32).contains(&v.len()) => {
+                    Some(v)
+                }
+                Ok(v) if !v.is_empty() => {
+                    return Err(format!("FV_INSTANCE must be a short name (letters, digits, -), not {v:?}"))
+                }
+                _ => None,
+            },
         })
     }
 
@@ -122,6 +134,7 @@ mod tests {
             secure_cookies: true,
             proxy_hops: 0,
             live: crate::live::Limits::default(),
+            instance: None,
         }
     }
 

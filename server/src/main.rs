@@ -102,7 +102,14 @@ async fn serve(pool: sqlx::PgPool, config: &Config) -> Result<(), String> {
     if !state.secure_cookies {
         tracing::warn!("session cookies are sent without Secure (FV_COOKIE_SECURE=false): plain-HTTP development only");
     }
-    let app = server::routes::router(state, cache, hub);
+    let mut app = server::routes::router(state, cache, hub.clone());
+    if let Some(instance) = &config.instance {
+        let value = axum::http::HeaderValue::from_str(instance).map_err(|e| format!("FV_INSTANCE: {e}"))?;
+        app = app.layer(tower_http::set_header::SetResponseHeaderLayer::overriding(
+            axum::http::HeaderName::from_static("x-fv-instance"),
+            value,
+        ));
+    }
     let listener = tokio::net::TcpListener::bind(&addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     // Without TCP_NODELAY small static responses stall ~40 ms on keep-alive connections.
     let listener = listener.tap_io(|tcp| {
@@ -112,11 +119,37 @@ async fn serve(pool: sqlx::PgPool, config: &Config) -> Result<(), String> {
     });
     tracing::info!("listening on http://{addr}");
     axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            // Open live streams would hold the shutdown forever: end them (browsers reconnect,
+            // to another instance behind the balancer, and resume where they were).
+            tracing::info!(streams = hub.open_streams(), "shutting down: closing live streams");
+            hub.close_all();
         })
         .await
         .map_err(|e| format!("server error: {e}"))
+}
+
+/// Ctrl-C or SIGTERM (what systemd and `kill` send).
+async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = interrupt => {}
+        _ = terminate => {}
+    }
 }
 
 /// Every hour: removes expired sessions, old sign-in failures and change events older than

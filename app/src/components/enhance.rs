@@ -144,6 +144,10 @@ mod client {
             window.scroll_to_with_x_and_y(0.0, 0.0);
         }
         focus_outcome(&document);
+        // Islands that keep state across pages (live status) show it in the new one.
+        if let Ok(event) = web_sys::Event::new("fv:swapped") {
+            let _ = document.dispatch_event(&event);
+        }
     }
 
     /// Moves focus to what the person needs to read next: a conflict, the first refused field,

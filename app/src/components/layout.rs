@@ -1,6 +1,7 @@
 use crate::api::account::SignOut;
 use crate::components::enhance::FormEnhancer;
 use crate::components::forms::FlashBanner;
+use crate::components::live::{page_position, LiveStatus};
 use crate::components::session::{current_path, signed_in};
 use crate::domain::account::{role_label, SignedIn};
 use leptos::prelude::*;
@@ -9,6 +10,8 @@ use leptos::server_fn::ServerFn;
 /// The frame of every page: skip link, header with the main navigation, main, footer.
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
+    // Read before the page's data, so the stream replays anything committed in between.
+    let position = page_position();
     view! {
         <a class="skip-link" href="#main">"Skip to main content"</a>
         <header class="site-header">
@@ -26,7 +29,7 @@ pub fn Layout(children: Children) -> impl IntoView {
             </div>
             <AccountBar/>
         </header>
-        <main id="main" class="wrap" tabindex="-1"><FlashBanner/>{children()}</main>
+        <main id="main" class="wrap" tabindex="-1"><LiveStatus position/><FlashBanner/>{children()}</main>
         <FormEnhancer/>
         <footer class="site-footer">
             <div class="wrap">
@@ -56,6 +59,20 @@ pub fn Multiline(#[prop(into)] text: String) -> impl IntoView {
     // An empty cell stays truly empty, so phone cards can leave its label out.
     let text = (!text.is_empty()).then_some(text);
     view! { <span class="multiline">{text}</span> }
+}
+
+/// A timescale, and beside a revised one the original (kept as the plan set it). Live views
+/// write the same markup (`components::live`).
+#[component]
+pub fn Timescale(timescale: String, revised: Option<String>) -> impl IntoView {
+    match revised {
+        Some(revised) => view! {
+            <span class="revised">{revised}</span>
+            <span class="original">" (originally " {timescale} ")"</span>
+        }
+        .into_any(),
+        None => view! { <Multiline text=timescale/> }.into_any(),
+    }
 }
 
 /// Who is signed in and where they belong, on every page: each committee and subgroup is one

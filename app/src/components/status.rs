@@ -15,7 +15,13 @@ pub fn StatusBadge(status: Option<Status>) -> impl IntoView {
 /// Counts per status, as a bar for the eye and a list for everyone. With `filter_base`, each
 /// count links to the plan filtered by that status.
 #[component]
-pub fn StatusSummary(counts: StatusCounts, #[prop(optional, into)] filter_base: Option<String>) -> impl IntoView {
+pub fn StatusSummary(
+    counts: StatusCounts,
+    #[prop(optional, into)] filter_base: Option<String>,
+    /// The plan whose counts these are: live views keep them current.
+    #[prop(optional)]
+    live_plan: Option<uuid::Uuid>,
+) -> impl IntoView {
     // The bar is drawn in SVG, whose geometry is markup rather than style, so the pages need
     // no inline style attributes (the Content-Security-Policy allows none).
     let total = counts.total().max(1) as f64;
@@ -36,7 +42,7 @@ pub fn StatusSummary(counts: StatusCounts, #[prop(optional, into)] filter_base: 
             let n = counts.get(s);
             let body = view! {
                 <span class=format!("status-icon status-{}", status_key(s)) aria-hidden="true">{status_icon(s)}</span>
-                <span class="count">{n}</span>
+                <span class="count" data-live-count=status_key(s)>{n}</span>
                 " "
                 <span class="count-label">{status_label(s)}</span>
             };
@@ -50,7 +56,7 @@ pub fn StatusSummary(counts: StatusCounts, #[prop(optional, into)] filter_base: 
         })
         .collect_view();
     view! {
-        <div class="status-summary">
+        <div class="status-summary" data-live-counts=live_plan.map(|p| p.to_string())>
             <svg class="status-bar" viewBox="0 0 100 1" preserveAspectRatio="none" aria-hidden="true" focusable="false">{bar}</svg>
             <ul class="status-counts">{items}</ul>
         </div>

@@ -3,7 +3,7 @@ use crate::api::protocol_edits::LinkProtocol;
 use crate::api::shared::StopAdopting;
 use crate::components::error_page::loaded;
 use crate::components::forms::VersionField;
-use crate::components::layout::{Breadcrumbs, Multiline};
+use crate::components::layout::{Breadcrumbs, Multiline, Timescale};
 use crate::components::status::StatusBadge;
 use crate::domain::dates::long_date_time;
 use crate::domain::status::status_label;
@@ -131,13 +131,14 @@ fn ActionBody(detail: ActionDetail) -> impl IntoView {
             (detail.plan_title.clone(), Some(plan_link.clone())),
             (format!("Action {}", row.reference), None),
         ]/>
-        <article class="action-detail">
+        <article class="action-detail" data-live-action=row.id.to_string() data-live-version=row.version
+            data-live-plan=detail.plan_id.to_string()>
             <header>
                 <p class="eyebrow">{detail.priority} " · Outcome " {detail.outcome_number}
                     {(!detail.outcome.is_empty()).then(|| format!(": {}", detail.outcome))}</p>
-                <h1><span class="action-ref">{row.reference.clone()}</span> " " <Multiline text=row.description.clone()/></h1>
+                <h1><span class="action-ref">{row.reference.clone()}</span> " " <span data-live-field="description"><Multiline text=row.description.clone()/></span></h1>
                 <p class="objective-context">"Objective " {detail.objective_number.to_string()} ": " {detail.objective}</p>
-                <StatusBadge status=row.status/>
+                <span data-live-field="status"><StatusBadge status=row.status/></span>
                 {shared.map(|s| view! {
                     <p class="shared-note">"Shared Forth Valley action owned by the "
                         <a href=format!("/subgroups/{}", s.slug)>{s.name}</a>
@@ -145,14 +146,11 @@ fn ActionBody(detail: ActionDetail) -> impl IntoView {
                 })}
             </header>
             <dl class="fields">
-                <dt>"Lead & key people"</dt><dd><Multiline text=row.lead/></dd>
+                <dt>"Lead & key people"</dt><dd data-live-field="lead"><Multiline text=row.lead/></dd>
                 <dt>"Timescale"</dt>
-                <dd>{match row.revised_timescale {
-                    Some(revised) => view! { {revised} <span class="original">" (originally " {row.timescale} ")"</span> }.into_any(),
-                    None => view! { <Multiline text=row.timescale/> }.into_any(),
-                }}</dd>
-                <dt>"Evidence or outcome measures"</dt><dd><Multiline text=row.evidence/></dd>
-                <dt>"Progress report"</dt><dd><Multiline text=row.progress/></dd>
+                <dd data-live-field="timescale"><Timescale timescale=row.timescale revised=row.revised_timescale/></dd>
+                <dt>"Evidence or outcome measures"</dt><dd data-live-field="evidence"><Multiline text=row.evidence/></dd>
+                <dt>"Progress report"</dt><dd data-live-field="progress"><Multiline text=row.progress/></dd>
                 {(!row.local_note.is_empty()).then(|| view! { <dt>"Note for this plan"</dt><dd>{row.local_note.clone()}</dd> })}
             </dl>
             {update}

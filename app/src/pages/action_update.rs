@@ -57,7 +57,8 @@ pub fn UpdateActionForm(
     let reason = typed("reason");
     let note = typed("note");
     view! {
-        <form method="post" action=FORM class="update-form stack" data-testid="update-form">
+        <form method="post" action=FORM class="update-form stack" data-testid="update-form" data-live-edit=action_id.to_string()>
+            <div class="live-conflict" data-live-conflict="" hidden=true></div>
             {mine.then(|| view! { <StaleNotice form=FORM/> })}
             <input type="hidden" name="action" value=action_id.to_string()/>
             <VersionField form=FORM version from_flash=mine/>

@@ -91,13 +91,13 @@ fn PlanEntry(committee: String, plan: PlanSummary) -> impl IntoView {
         }
     });
     view! {
-        <div class="plan-entry">
+        <div class="plan-entry" data-live-plan=plan.id.to_string()>
             <h4><a href=href.clone()>{plan.title}</a></h4>
             {unpublished}
             {publish}
             {plan.is_sample.then(|| view! { <span class="sample-tag">"Sample plan, for illustration"</span> })}
             {reviewed.map(|r| view! { <p class="muted">{r}</p> })}
-            <StatusSummary counts=plan.counts filter_base=href/>
+            <StatusSummary counts=plan.counts filter_base=href live_plan=plan.id/>
         </div>
     }
 }

@@ -1,6 +1,6 @@
 use crate::api::plans::get_plan;
 use crate::components::error_page::loaded;
-use crate::components::layout::{Breadcrumbs, Multiline};
+use crate::components::layout::{Breadcrumbs, Multiline, Timescale};
 use crate::components::status::{StatusBadge, StatusSummary};
 use crate::domain::dates::month_year;
 use crate::domain::filter::PlanFilter;
@@ -60,7 +60,7 @@ fn PlanBody(plan: PlanView) -> impl IntoView {
                 <p class="sample-banner" role="note">"Sample plan: illustrative content for demonstration, not this committee's published plan."</p>
             })}
             {reviewed.map(|r| view! { <p class="review-line">{r}</p> })}
-            <StatusSummary counts filter_base=base.clone()/>
+            <StatusSummary counts filter_base=base.clone() live_plan=plan.id/>
             <p class="plan-tools">
                 <a href=format!("{base}/export.csv") download="" rel="external">"Download as CSV"</a>
                 " · "
@@ -194,7 +194,7 @@ fn PlanContent(plan: PlanView, filter: PlanFilter) -> impl IntoView {
     view! {
         <p class="result-count" role="status" aria-live="polite">{summary}</p>
         {(shown == 0).then(|| view! { <p class="empty">"No action matches these filters. Choose other filters or clear them."</p> })}
-        <div class="plan-body">{priorities}</div>
+        <div class="plan-body" data-live-plan=plan.id.to_string()>{priorities}</div>
     }
 }
 
@@ -286,26 +286,21 @@ fn ActionTableRow(action: ActionRow, committee: String, plan: String) -> impl In
         }
     });
     view! {
-        <tr class=format!("action-row status-row-{}", status_key(action.status)) id=format!("action-{}", action.id) role="row">
+        <tr class=format!("action-row status-row-{}", status_key(action.status)) id=format!("action-{}", action.id) role="row"
+            data-live-action=action.id.to_string() data-live-version=action.version>
             <td class="col-ref" data-label="No." role="cell">{action.reference.clone()}</td>
             <td class="col-action" data-label="Action" role="cell">
-                <a class="action-link" href=href><Multiline text=action.description/></a>
+                <a class="action-link" href=href data-live-field="description"><Multiline text=action.description/></a>
                 {shared}
                 {(!action.local_note.is_empty()).then(|| view! { <p class="local-note">{action.local_note.clone()}</p> })}
             </td>
-            <td class="col-lead" data-label="Lead & key people" role="cell"><Multiline text=action.lead/></td>
-            <td class="col-time" data-label="Timescale" role="cell">
-                {match action.revised_timescale {
-                    Some(revised) => view! {
-                        <span class="revised">{revised}</span>
-                        <span class="original">" (originally " {action.timescale} ")"</span>
-                    }.into_any(),
-                    None => view! { <Multiline text=action.timescale/> }.into_any(),
-                }}
+            <td class="col-lead" data-label="Lead & key people" role="cell" data-live-field="lead"><Multiline text=action.lead/></td>
+            <td class="col-time" data-label="Timescale" role="cell" data-live-field="timescale">
+                <Timescale timescale=action.timescale revised=action.revised_timescale/>
             </td>
-            <td class="col-evidence" data-label="Evidence or outcome measures" role="cell"><Multiline text=action.evidence/></td>
-            <td class="col-progress" data-label="Progress report" role="cell"><Multiline text=action.progress/></td>
-            <td class="col-status" data-label="Status" role="cell"><StatusBadge status=action.status/>{update}</td>
+            <td class="col-evidence" data-label="Evidence or outcome measures" role="cell" data-live-field="evidence"><Multiline text=action.evidence/></td>
+            <td class="col-progress" data-label="Progress report" role="cell" data-live-field="progress"><Multiline text=action.progress/></td>
+            <td class="col-status" data-label="Status" role="cell"><span data-live-field="status"><StatusBadge status=action.status/></span>{update}</td>
         </tr>
     }
 }

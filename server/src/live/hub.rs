@@ -142,6 +142,8 @@ pub struct LiveHub {
     sessions: Mutex<HashMap<u64, (String, Arc<Notify>)>>,
     /// Events delivered since start, for the metrics.
     delivered: AtomicU64,
+    /// Set when the server shuts down: every stream ends.
+    closing: watch::Sender<bool>,
 }
 
 /// Why a stream may not open.
@@ -192,6 +194,7 @@ impl LiveHub {
             per_address: Mutex::new(HashMap::new()),
             sessions: Mutex::new(HashMap::new()),
             delivered: AtomicU64::new(0),
+            closing: watch::Sender::new(false),
         })
     }
 
@@ -228,6 +231,15 @@ impl LiveHub {
         }
     }
 
+    /// Ends every open stream (shutdown) and refuses new ones.
+    pub fn close_all(&self) {
+        self.closing.send_replace(true);
+    }
+
+    pub fn closing(&self) -> watch::Receiver<bool> {
+        self.closing.subscribe()
+    }
+
     pub fn open_streams(&self) -> usize {
         self.open.load(Ordering::SeqCst)
     }
@@ -239,7 +251,7 @@ impl LiveHub {
     /// A place for one more stream from `address`, or why not.
     pub fn open(self: &Arc<Self>, address: &str) -> Result<Slot, Refusal> {
         let mut per = self.per_address.lock().unwrap_or_else(|e| e.into_inner());
-        if self.open.load(Ordering::SeqCst) >= self.limits.max_streams {
+        if self.open.load(Ordering::SeqCst) >= self.limits.max_streams || *self.closing.borrow() {
             return Err(Refusal::Full);
         }
         let here = per.entry(address.to_owned()).or_insert(0);

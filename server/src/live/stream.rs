@@ -129,6 +129,7 @@ pub async fn live(
         }
         _ => (None, None, None),
     };
+    let closing = hub.closing();
     let mut open = Open {
         state,
         hub,
@@ -137,6 +138,7 @@ pub async fn live(
         viewer,
         auth,
         close,
+        closing,
         narrow,
         last: from,
         queue: VecDeque::new(),
@@ -178,6 +180,8 @@ struct Open {
     auth: Option<SessionAuth>,
     /// Notified when the session ends.
     close: Option<Arc<Notify>>,
+    /// True once the server shuts down.
+    closing: tokio::sync::watch::Receiver<bool>,
     narrow: Narrow,
     /// The newest position sent or passed over: anything at or before it is not sent again.
     last: Position,
@@ -221,6 +225,10 @@ impl Open {
                     None => std::future::pending().await,
                 }
             };
+            let mut closing = self.closing.clone();
+            let shutting = async move {
+                let _ = closing.wait_for(|closing| *closing).await;
+            };
             tokio::select! {
                 received = self.rx.recv() => match received {
                     Ok(change) => match self.consider(&change).await {
@@ -240,6 +248,7 @@ impl Open {
                 // The session ended: close (the browser reconnects as whoever it now is).
                 _ = closed => return None,
                 _ = expired => return None,
+                _ = shutting => return None,
             }
         }
     }

@@ -10,6 +10,7 @@ use uuid::Uuid;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ActionDetail {
     pub committee: CommitteeRef,
+    pub plan_id: Uuid,
     pub plan_slug: String,
     pub plan_title: String,
     pub priority: String,

@@ -30,6 +30,7 @@ pub struct CommitteeSummary {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlanSummary {
+    pub id: Uuid,
     pub slug: String,
     pub title: String,
     pub state: PlanState,

@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlanView {
+    pub id: Uuid,
     pub committee: CommitteeRef,
     pub committee_is_sample: bool,
     pub slug: String,
@@ -55,6 +56,8 @@ pub struct ObjectiveView {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ActionRow {
     pub id: Uuid,
+    /// What live updates compare with: an event for an older version is not applied.
+    pub version: i32,
     /// The plan's own reference, e.g. "3.1.2".
     pub reference: String,
     pub description: String,

@@ -20,7 +20,7 @@ pub async fn action_detail(
 ) -> Result<Option<ActionDetail>, AppError> {
     let Some(r) = sqlx::query!(
         r#"select c.slug as committee_slug, c.name as committee_name, c.short_name as committee_short_name,
-                  p.slug as plan_slug, p.title as plan_title, pr.title as priority,
+                  p.id as plan_id, p.slug as plan_slug, p.title as plan_title, pr.title as priority,
                   o.number as outcome_number, o.title as outcome, ob.minor, ob.title as objective,
                   pa.position, pa.local_note, pa.version as placement_version, pa.committee_id as placement_committee_id,
                   a.owner_committee_id, a.owner_subgroup_id,
@@ -77,6 +77,7 @@ pub async fn action_detail(
 
     Ok(Some(ActionDetail {
         committee: CommitteeRef { slug: r.committee_slug, name: r.committee_name, short_name: r.committee_short_name },
+        plan_id: r.plan_id,
         plan_slug: r.plan_slug,
         plan_title: r.plan_title,
         priority: r.priority,
@@ -86,6 +87,7 @@ pub async fn action_detail(
         objective: r.objective,
         row: ActionRow {
             id: r.id,
+            version: r.version,
             reference: action_ref(objective_number, r.position as u32),
             description: r.description,
             lead: r.lead,

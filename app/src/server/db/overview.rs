@@ -48,7 +48,7 @@ pub async fn committee_summaries(
     // Counts come from plan_status_counts, which the database keeps current: no join over
     // every action of the region.
     let plans = sqlx::query!(
-        r#"select p.committee_id, p.slug, p.title, p.status, p.is_sample,
+        r#"select p.id, p.committee_id, p.slug, p.title, p.status, p.is_sample,
                   (select max(r.reviewed_on) from plan_reviews r where r.plan_id = p.id)::text as last_reviewed_on,
                   coalesce(psc.on_target, 0) as "g!", coalesce(psc.delayed, 0) as "a!",
                   coalesce(psc.revision_required, 0) as "r!", coalesce(psc.complete, 0) as "p!",
@@ -73,6 +73,7 @@ pub async fn committee_summaries(
                 .iter()
                 .filter(|p| p.committee_id == c.id)
                 .map(|p| PlanSummary {
+                    id: p.id,
                     slug: p.slug.clone(),
                     title: p.title.clone(),
                     state: PlanState::stored(&p.status),

@@ -103,7 +103,7 @@ pub async fn load_plan(db: &mut sqlx::PgConnection, header: PlanHeader) -> Resul
 
     let actions = sqlx::query!(
         r#"select pa.objective_id, pa.position, pa.local_note,
-                  a.id, a.description, a.lead, a.timescale, a.revised_timescale, a.evidence, a.progress,
+                  a.id, a.version, a.description, a.lead, a.timescale, a.revised_timescale, a.evidence, a.progress,
                   a.status::text as status, a.owner_committee_id, a.owner_subgroup_id,
                   os.slug as "owner_slug?", os.name as "owner_name?", os.short_name as "owner_short_name?",
                   coalesce(ls.slugs, '{}') as "lead_slugs!", coalesce(ls.names, '{}') as "lead_names!",
@@ -142,6 +142,7 @@ pub async fn load_plan(db: &mut sqlx::PgConnection, header: PlanHeader) -> Resul
         };
         by_objective.entry(a.objective_id).or_default().push(ActionRow {
             id: a.id,
+            version: a.version,
             reference: action_ref(*number, a.position as u32),
             description: a.description,
             lead: a.lead,
@@ -192,6 +193,7 @@ pub async fn load_plan(db: &mut sqlx::PgConnection, header: PlanHeader) -> Resul
     subgroups.sort_by(|a, b| a.name.cmp(&b.name));
 
     Ok(PlanView {
+        id: header.id,
         committee: header.committee,
         committee_is_sample: header.committee_is_sample,
         slug: header.slug,
