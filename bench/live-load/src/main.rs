@@ -20,8 +20,11 @@ struct Shared {
     start: Instant,
     /// When each change was sent (ns since start; 0 = not yet).
     sent: Vec<AtomicU64>,
-    /// Latencies in µs, one per (stream, change) received.
+    /// Latencies in µs, one per (stream, change) received: from sending the save...
     latencies: std::sync::Mutex<Vec<u64>>,
+    /// ...and from the saving transaction's own clock (`updated_at`, its start), which bounds
+    /// commit-to-receipt from above without the request's work before the transaction.
+    from_commit: std::sync::Mutex<Vec<u64>>,
     received: AtomicU64,
     connected: AtomicUsize,
     failed: AtomicUsize,
@@ -95,6 +98,13 @@ async fn client(addr: String, cookie: String, shared: Arc<Shared>, gate: Arc<Sem
                         let sent = shared.sent[k].load(Ordering::SeqCst);
                         let latency = now_ns(&shared).saturating_sub(sent) / 1000;
                         shared.latencies.lock().unwrap().push(latency);
+                        if let Some(at) = updated_at(&text) {
+                            let now = std::time::SystemTime::now()
+                                .duration_since(std::time::UNIX_EPOCH)
+                                .map(|d| d.as_micros() as i64)
+                                .unwrap_or(0);
+                            shared.from_commit.lock().unwrap().push((now - at).max(0) as u64);
+                        }
                         shared.received.fetch_add(1, Ordering::SeqCst);
                     }
                 }
@@ -104,6 +114,40 @@ async fn client(addr: String, cookie: String, shared: Arc<Shared>, gate: Arc<Sem
             break;
         }
     }
+}
+
+/// The event's `"updated_at":"2026-12-02T02:58:01.123456+00:00"` in µs since the epoch.
+fn updated_at(text: &str) -> Option<i64> {
+    let key = "\"updated_at\":\"";
+    let at = text.find(key)? + key.len();
+    let value = &text[at..at + text[at..].find('"')?];
+    let (date, time) = value.split_once('T')?;
+    let mut d = date.split('-').map(|p| p.parse::<i64>());
+    let (y, m, day) = (d.next()?.ok()?, d.next()?.ok()?, d.next()?.ok()?);
+    let zone_at = time.find(['+', '-', 'Z'])?;
+    let (clock, zone) = time.split_at(zone_at);
+    let mut c = clock.split(':');
+    let (h, min) = (c.next()?.parse::<i64>().ok()?, c.next()?.parse::<i64>().ok()?);
+    let seconds: f64 = c.next()?.parse().ok()?;
+    let offset = match zone {
+        "Z" => 0,
+        z => {
+            let sign = if z.starts_with('-') { -1 } else { 1 };
+            let mut parts = z[1..].split(':');
+            let oh: i64 = parts.next()?.parse().ok()?;
+            let om: i64 = parts.next().unwrap_or("0").parse().ok()?;
+            sign * (oh * 3600 + om * 60)
+        }
+    };
+    // Days from the civil date (Howard Hinnant's algorithm).
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * ((m + 9) % 12) + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    let whole = days * 86_400 + h * 3600 + min * 60 - offset;
+    Some(whole * 1_000_000 + (seconds * 1_000_000.0).round() as i64)
 }
 
 fn rss_kb(pid: &str) -> u64 {
@@ -149,6 +193,7 @@ async fn main() {
         start: Instant::now(),
         sent: (0..changes).map(|_| AtomicU64::new(0)).collect(),
         latencies: std::sync::Mutex::new(Vec::with_capacity(clients * changes)),
+        from_commit: std::sync::Mutex::new(Vec::with_capacity(clients * changes)),
         received: AtomicU64::new(0),
         connected: AtomicUsize::new(0),
         failed: AtomicUsize::new(0),
@@ -188,6 +233,7 @@ async fn main() {
     let interval = Duration::from_secs_f64(1.0 / rate);
     let mut next = Instant::now();
     let mut refused = 0;
+    let mut saves: Vec<u64> = Vec::with_capacity(changes);
     let changing = Instant::now();
     for k in 0..changes {
         tokio::time::sleep_until(next.into()).await;
@@ -209,10 +255,12 @@ async fn main() {
         if editor.ready().await.is_err() {
             editor = connect(&addr).await.expect("editor reconnects");
         }
+        let saving = Instant::now();
         match editor.send_request(request).await {
             Ok(response) => {
                 let ok = response.status().is_success();
                 let _ = response.into_body().collect().await;
+                saves.push(saving.elapsed().as_micros() as u64);
                 if ok {
                     version += 1;
                 } else {
@@ -235,6 +283,8 @@ async fn main() {
     }
     let mut latencies = shared.latencies.lock().unwrap().clone();
     latencies.sort_unstable();
+    let mut from_commit = shared.from_commit.lock().unwrap().clone();
+    from_commit.sort_unstable();
     let grown: i64 = rss_open.iter().zip(&rss_before).map(|(a, b)| *a as i64 - *b as i64).sum();
     let per_stream_kb = if connected > 0 { grown as f64 / connected as f64 } else { f64::NAN };
     let _ = Empty::<Bytes>::new();
@@ -255,6 +305,16 @@ async fn main() {
         percentile(&latencies, 0.99),
         percentile(&latencies, 1.0)
     );
+    println!(
+        "commit_ms p50={:.1} p95={:.1} p99={:.1} max={:.1} samples={}",
+        percentile(&from_commit, 0.50),
+        percentile(&from_commit, 0.95),
+        percentile(&from_commit, 0.99),
+        percentile(&from_commit, 1.0),
+        from_commit.len()
+    );
+    saves.sort_unstable();
+    println!("save_ms p50={:.1} p99={:.1}", percentile(&saves, 0.5), percentile(&saves, 0.99));
     println!(
         "server_rss_kb before={} with_streams={} per_stream_kb={per_stream_kb:.1}",
         rss_before.iter().sum::<u64>(),
