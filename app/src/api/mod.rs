@@ -6,6 +6,7 @@ pub mod account;
 pub mod actions;
 pub mod admin;
 pub mod audit;
+pub mod dashboards;
 pub mod imports;
 pub mod live;
 pub mod members;

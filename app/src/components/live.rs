@@ -384,9 +384,17 @@ mod client {
         match event.kind {
             Kind::Action => {
                 if let Some(id) = event.object {
+                    // A dashboard of one of its plans may need to list it (red or amber now).
+                    let on_dashboard =
+                        one("[data-live-dashboard]").is_some() && event.plans.iter().any(|p| shows_plan(*p));
                     match &event.action {
-                        Some(cells) => patch_action(cells),
-                        None if !all(&format!("[data-live-action=\"{id}\"]")).is_empty() => {
+                        Some(cells) => {
+                            patch_action(cells);
+                            if on_dashboard {
+                                check_attention(cells);
+                            }
+                        }
+                        None if on_dashboard || !all(&format!("[data-live-action=\"{id}\"]")).is_empty() => {
                             with(|l| l.fetch_actions.insert(id));
                         }
                         None => {}
@@ -454,6 +462,9 @@ mod client {
             leptos::task::spawn_local(async move {
                 if let Ok(cells) = crate::api::live::live_action(id.to_string()).await {
                     patch_action(&cells);
+                    if one("[data-live-dashboard]").is_some() {
+                        check_attention(&cells);
+                    }
                     schedule_flush();
                 }
             });
@@ -542,6 +553,16 @@ mod client {
             let reference = query_all(&element, ".col-ref").first().and_then(|r| r.text_content()).unwrap_or_default();
             let what = if reference.is_empty() { "This action".to_owned() } else { format!("Action {reference}") };
             with(|l| l.announcements.push(format!("{what} is now {}.", status_label(status).to_lowercase())));
+        }
+    }
+
+    /// On a dashboard: an action now red or amber that its list does not show yet.
+    fn check_attention(cells: &ActionCells) {
+        let status = status_of(cells.status.as_deref());
+        if matches!(status, Some(Status::RevisionRequired | Status::Delayed))
+            && one(&format!("[data-live-attention=\"{}\"]", cells.id)).is_none()
+        {
+            notice("An action has turned red or amber since the dashboard was loaded.");
         }
     }
 

@@ -1,5 +1,6 @@
 //! Pieces that several pages use.
 
+pub mod dashboard;
 pub mod enhance;
 pub mod error_page;
 pub mod forms;

@@ -4,6 +4,7 @@ pub mod account;
 pub mod address;
 pub mod audit;
 pub mod compare;
+pub mod dashboard;
 pub mod dates;
 pub mod filter;
 pub mod leads;

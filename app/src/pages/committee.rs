@@ -1,6 +1,9 @@
+use crate::api::dashboards::committee_dashboard;
 use crate::api::overview::get_committee;
+use crate::components::dashboard::DashboardView;
 use crate::components::error_page::loaded;
 use crate::components::layout::Breadcrumbs;
+use crate::domain::dashboard::PlanDashboard;
 use crate::domain::views::CommitteePage as CommitteeData;
 use crate::pages::overview::CommitteeCard;
 use crate::pages::param;
@@ -13,9 +16,33 @@ use leptos_router::hooks::use_params_map;
 pub fn CommitteePage() -> impl IntoView {
     let params = use_params_map();
     let data = Resource::new(move || param(&params.read(), "committee"), get_committee);
+    let dashboards = Resource::new(move || param(&params.read(), "committee"), committee_dashboard);
     view! {
         {loaded(data, |data| view! { <CommitteeBody data/> })}
+        {loaded(dashboards, |plans| view! { <Dashboards plans/> })}
     }
+}
+
+/// The committee's dashboard: one per plan the reader may see, published plans first.
+#[component]
+fn Dashboards(plans: Vec<PlanDashboard>) -> impl IntoView {
+    let sections = plans
+        .into_iter()
+        .map(|p| {
+            let id = format!("dashboard-{}", &p.plan_id.to_string()[..8]);
+            let state = (p.state != crate::domain::plan::PlanState::Published)
+                .then(|| view! { <span class="tag tag-draft">{p.state.label()} " · committee members only"</span> });
+            let (labelled, heading) = (id.clone(), id.clone());
+            view! {
+                <section class="plan-dashboard" aria-labelledby=labelled data-live-plan=p.plan_id.to_string()>
+                    <h2 id=heading><a href=p.href.clone()>{p.title.clone()}</a></h2>
+                    {state}
+                    <DashboardView dashboard=p.dashboard id group_label="Priority and outcome" live_plan=p.plan_id filter_base=p.href/>
+                </section>
+            }
+        })
+        .collect_view();
+    view! { <div class="dashboards" data-live-region="">{sections}</div> }
 }
 
 #[component]

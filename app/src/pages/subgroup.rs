@@ -1,6 +1,8 @@
+use crate::api::dashboards::subgroup_dashboard;
 use crate::api::protocol_edits::CreateProtocol;
 use crate::api::shared::{AdoptAction, CreateSharedAction};
 use crate::api::subgroups::get_subgroup;
+use crate::components::dashboard::DashboardView;
 use crate::components::error_page::loaded;
 use crate::components::forms::{Field, TextArea};
 use crate::components::layout::{Breadcrumbs, Multiline};
@@ -18,8 +20,15 @@ use leptos_router::hooks::use_params_map;
 pub fn SubgroupPage() -> impl IntoView {
     let params = use_params_map();
     let data = Resource::new(move || param(&params.read(), "subgroup"), get_subgroup);
+    let dashboard = Resource::new(move || param(&params.read(), "subgroup"), subgroup_dashboard);
     view! {
         {loaded(data, |data| view! { <SubgroupBody data/> })}
+        {loaded(dashboard, |dashboard| view! {
+            <section class="plan-dashboard" aria-labelledby="subgroup-dashboard">
+                <h2 id="subgroup-dashboard">"Dashboard: its shared actions in every committee"</h2>
+                <DashboardView dashboard id="subgroup".to_owned() group_label="Committees adopting"/>
+            </section>
+        })}
     }
 }
 

@@ -4,6 +4,7 @@
 pub mod actions;
 pub mod admin;
 pub mod audit;
+pub mod dashboard;
 pub mod import;
 pub mod live;
 pub mod members;

@@ -61,6 +61,19 @@ pub fn entries() -> Vec<Entry> {
             rule: Rule::Everyone,
             request: |t, _| (s("/api/invitation"), vec![("token", t.token.clone())]),
         },
+        // Dashboards: published plans for everyone, drafts for members (tests/dashboards.rs).
+        Entry {
+            key: "/api/committee_dashboard",
+            kind: Read,
+            rule: Rule::Everyone,
+            request: |_, _| (s("/api/committee_dashboard"), vec![("committee", s(CLACK))]),
+        },
+        Entry {
+            key: "/api/subgroup_dashboard",
+            kind: Read,
+            rule: Rule::Everyone,
+            request: |_, _| (s("/api/subgroup_dashboard"), vec![("subgroup", s(SUBGROUP))]),
+        },
         // What live views fetch when an event names something private.
         Entry {
             key: "/api/live_action",
