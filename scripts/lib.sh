@@ -72,7 +72,7 @@ ensure_browser() {
         log "installing Chromium"
         apt_install chromium
     fi
-    if [ ! -d "$ROOT/end2end/node_modules/@playwright/test" ]; then
+    if [ ! -d "$ROOT/end2end/node_modules/@playwright/test" ] || [ ! -d "$ROOT/end2end/node_modules/@axe-core/playwright" ]; then
         log "installing the end-to-end test dependencies (npm ci)"
         (cd "$ROOT/end2end" && npm ci --no-audit --no-fund >/dev/null)
     fi

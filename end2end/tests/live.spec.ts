@@ -1,8 +1,9 @@
+import AxeBuilder from "@axe-core/playwright";
 import { Browser, BrowserContext, Page, TestInfo } from "@playwright/test";
 import { execFile } from "child_process";
 import * as path from "path";
 import { expect, test, watchCsp } from "./fixtures";
-import { screenshot, waitForHydration } from "./helpers";
+import { expectNoSidewaysScroll, screenshot, waitForHydration } from "./helpers";
 
 // Live status through nginx in front of two instances (scripts/balance): a change saved
 // through one instance shows, without a reload, in browsers connected to the other. Each
@@ -217,5 +218,50 @@ test("the indicator shows a server restart and recovers, and nothing is missed m
     timeout: 5_000,
   });
   await editor.context.close();
+  await reader.context.close();
+});
+
+/** WCAG 2.1 A and AA, as axe checks them. */
+async function expectAccessible(page: Page, what: string) {
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  const found = results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  expect(found, `accessibility of ${what}`).toEqual([]);
+}
+
+test("the committee dashboard is accessible and keeps up live, on a phone too", async ({ browser }, info) => {
+  const reader = await pinned(browser, info, "b");
+  await reader.page.setViewportSize({ width: 320, height: 800 });
+  await open(reader, info, "/committees/clackmannanshire", "b");
+  const dashboard = reader.page.locator("section.plan-dashboard").first();
+  await expect(dashboard.getByRole("heading", { name: "Status by priority and outcome" })).toBeVisible();
+  await expect(dashboard.locator("svg.history-svg")).toBeVisible();
+  await expectAccessible(reader.page, "the committee dashboard");
+  await expectNoSidewaysScroll(reader.page);
+
+  // A lead moves an action to amber: the dashboard's counts follow, and it says that the
+  // red and amber list has a new entry.
+  const lead = await pinned(browser, info, "a");
+  await signIn(lead, info, "clacks.lead@example.org", CLACKS_PLAN, "a");
+  const amberBefore = Number(await dashboard.locator('[data-live-count="a"]').innerText());
+  const row = lead.page.locator("tr.action-row.status-row-none", {
+    has: lead.page.getByRole("link", { name: /^Update action/ }),
+  }).nth(1);
+  await row.getByRole("link", { name: /^Update action/ }).click();
+  await waitForHydration(lead.page, info);
+  const form = lead.page.getByTestId("update-form");
+  await form.getByRole("radio", { name: /Progress delayed/ }).check();
+  await form.getByLabel("Progress report").fill(unique("Waiting for the new provider"));
+  await form.getByRole("button", { name: "Save update" }).click();
+  await expect(lead.page.locator(".flash-success")).toContainText("Saved.");
+  await expect(dashboard.locator('[data-live-count="a"]')).toHaveText(String(amberBefore + 1), { timeout: 5_000 });
+  await expect(reader.page.locator("[data-live-notice]")).toContainText("turned red or amber");
+  await expectAccessible(reader.page, "the dashboard after a live change");
+  await screenshot(reader.page, info, "live-committee-dashboard", 320);
+  await screenshot(reader.page, info, "live-committee-dashboard", 1280);
+
+  await reader.page.goto(CLACKS_PLAN);
+  await waitForHydration(reader.page, info);
+  await expectAccessible(reader.page, "the live plan page");
+  await lead.context.close();
   await reader.context.close();
 });
