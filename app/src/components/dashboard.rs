@@ -97,6 +97,9 @@ fn GroupTable(groups: Vec<GroupCounts>, label: &'static str) -> impl IntoView {
     }
 }
 
+/// Items a list shows before "Show the other n".
+const SHOWN: usize = 8;
+
 #[component]
 fn ActionList(
     id: String,
@@ -109,26 +112,34 @@ fn ActionList(
     let body = if actions.is_empty() {
         view! { <p class="muted">{empty}</p> }.into_any()
     } else {
-        let items = actions
-            .into_iter()
-            .map(|a| {
-                view! {
-                    <li data-live-action=a.id.to_string() data-live-version=a.version
-                        data-live-attention=attention.then(|| a.id.to_string())>
-                        <p class="dashboard-action">
-                            <a href=a.href.clone()><span class="ref">{a.reference.clone()}</span> " " {excerpt(&a.description)}</a>
-                            " " <span data-live-field="status"><StatusBadge status=a.status/></span>
-                        </p>
-                        <p class="muted" data-live-field="timescale"><Timescale timescale=a.timescale.clone() revised=a.revised_timescale.clone()/></p>
-                        {a.revision_reason.clone().filter(|r| !r.is_empty()).map(|r| view! {
-                            <p class="reason">"Reason for the revision: " {r}</p>
-                        })}
-                        <p class="progress" data-live-field="progress"><Multiline text=a.progress.clone()/></p>
-                    </li>
-                }
-            })
-            .collect_view();
-        view! { <ul class="dashboard-list">{items}</ul> }.into_any()
+        let mut actions = actions;
+        let rest = actions.split_off(actions.len().min(SHOWN));
+        let item = move |a: DashboardAction| {
+            view! {
+                <li data-live-action=a.id.to_string() data-live-version=a.version
+                    data-live-attention=attention.then(|| a.id.to_string())>
+                    <p class="dashboard-action">
+                        <a href=a.href.clone()><span class="ref">{a.reference.clone()}</span> " " {excerpt(&a.description)}</a>
+                        " " <span data-live-field="status"><StatusBadge status=a.status/></span>
+                    </p>
+                    <p class="muted" data-live-field="timescale"><Timescale timescale=a.timescale.clone() revised=a.revised_timescale.clone()/></p>
+                    {a.revision_reason.clone().filter(|r| !r.is_empty()).map(|r| view! {
+                        <p class="reason">"Reason for the revision: " {r}</p>
+                    })}
+                    <p class="progress" data-live-field="progress"><Multiline text=a.progress.clone()/></p>
+                </li>
+            }
+        };
+        let more = (!rest.is_empty()).then(|| {
+            let n = rest.len();
+            view! {
+                <details class="dashboard-more">
+                    <summary>{format!("Show the other {n}")}</summary>
+                    <ul class="dashboard-list">{rest.into_iter().map(item).collect_view()}</ul>
+                </details>
+            }
+        });
+        view! { <ul class="dashboard-list">{actions.into_iter().map(item).collect_view()}</ul> {more} }.into_any()
     };
     let labelled = id.clone();
     view! {
@@ -146,7 +157,8 @@ fn HistoryChart(id: String, history: Vec<MonthCounts>) -> impl IntoView {
     const GAP: f64 = 8.0;
     const HEIGHT: f64 = 120.0;
     let most = history.iter().map(|m| m.counts.total()).max().unwrap_or(0).max(1) as f64;
-    let width = (history.len() as f64 * (BAR + GAP)).max(BAR + GAP);
+    // Room for a year at least, so a short history keeps the bars' proportions.
+    let width = history.len().max(12) as f64 * (BAR + GAP);
     // Label every month when there are few, else every third.
     let every = if history.len() > 8 { 3 } else { 1 };
     let bars = history

@@ -55,6 +55,7 @@ mod tests {
 
     fn action(status: Option<Status>, lead: &str, subgroup: Option<&str>) -> ActionRow {
         ActionRow {
+            version: 1,
             can_update: false,
             id: uuid::Uuid::nil(),
             reference: "1.1.1".into(),

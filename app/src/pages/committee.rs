@@ -35,8 +35,9 @@ fn Dashboards(plans: Vec<PlanDashboard>) -> impl IntoView {
             let (labelled, heading) = (id.clone(), id.clone());
             view! {
                 <section class="plan-dashboard" aria-labelledby=labelled data-live-plan=p.plan_id.to_string()>
-                    <h2 id=heading><a href=p.href.clone()>{p.title.clone()}</a></h2>
+                    <h2 id=heading>{format!("Dashboard: {}", p.title)}</h2>
                     {state}
+                    <p><a href=p.href.clone()>"Open the plan"</a></p>
                     <DashboardView dashboard=p.dashboard id group_label="Priority and outcome" live_plan=p.plan_id filter_base=p.href/>
                 </section>
             }
