@@ -265,3 +265,45 @@ test("the committee dashboard is accessible and keeps up live, on a phone too", 
   await lead.context.close();
   await reader.context.close();
 });
+
+test("a browser's tabs share one stream, and every tab shows the change", async ({ browser }, info) => {
+  const reader = await pinned(browser, info, "b");
+  const streams: string[] = [];
+  reader.context.on("request", (request) => {
+    if (new URL(request.url()).pathname === "/live") streams.push(request.url());
+  });
+  await open(reader, info, CLACKS_PLAN, "b");
+  const tabs: Person[] = [reader];
+  for (const path of [CLACKS_PLAN, "/"]) {
+    const page = await reader.context.newPage();
+    watchCsp(page);
+    const tab = { context: reader.context, page };
+    await open(tab, info, path, "b");
+    tabs.push(tab);
+  }
+  expect(streams.length, `streams opened by three tabs: ${streams.join(", ")}`).toBe(1);
+
+  const editor = await pinned(browser, info, "a");
+  await signIn(editor, info, "clacks.contributor@example.org", CLACKS_PLAN, "a");
+  const row = editor.page.locator("tr.action-row.status-row-none", {
+    has: editor.page.getByRole("link", { name: /^Update action/ }),
+  }).nth(3);
+  const action = await row.getAttribute("data-live-action");
+  await row.getByRole("link", { name: /^Update action/ }).click();
+  await waitForHydration(editor.page, info);
+  const progress = unique("Shared with every tab");
+  const form = editor.page.getByTestId("update-form");
+  await form.getByRole("radio", { name: /On target/ }).check();
+  await form.getByLabel("Progress report").fill(progress);
+  await form.getByRole("button", { name: "Save update" }).click();
+  await expect(editor.page.locator(".flash-success")).toContainText("Saved.");
+  for (const tab of tabs.slice(0, 2)) {
+    await expect(tab.page.locator(`tr[data-live-action="${action}"] .col-progress`)).toContainText(progress, { timeout: 5_000 });
+  }
+  // The overview's counts for the plan follow in the third tab.
+  const overviewCount = tabs[2].page.locator('[data-live-counts] [data-live-count="g"]').first();
+  await expect(overviewCount).not.toHaveText("0", { timeout: 5_000 });
+  expect(streams.length).toBe(1);
+  await editor.context.close();
+  await reader.context.close();
+});
