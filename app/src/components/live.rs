@@ -36,7 +36,8 @@ pub fn LiveStatus(position: Option<String>) -> impl IntoView {
 pub fn page_position() -> Option<String> {
     #[cfg(feature = "ssr")]
     {
-        crate::server::state::app_state().ok().and_then(|s| s.live_head.get()).map(|p| p.to_string())
+        // No state while the route list is generated at start: no position then.
+        use_context::<crate::server::state::AppState>().and_then(|s| s.live_head.get()).map(|p| p.to_string())
     }
     #[cfg(not(feature = "ssr"))]
     {
@@ -147,7 +148,14 @@ mod client {
         closure.forget();
     }
 
+    /// Starts once the page has hydrated: nothing here touches the DOM while islands are
+    /// still claiming it.
     pub fn install(position: Option<&str>) {
+        let position = position.map(str::to_owned);
+        later(0, move || start(position.as_deref()));
+    }
+
+    fn start(position: Option<&str>) {
         if LIVE.with(|l| l.borrow().is_some()) {
             return;
         }
