@@ -123,8 +123,7 @@ mod client {
     }
 
     fn all(selector: &str) -> Vec<Element> {
-        let Some(list) = document().and_then(|d| d.query_selector_all(selector).ok()) else { return vec![] };
-        (0..list.length()).filter_map(|i| list.item(i)).filter_map(|n| n.dyn_into::<Element>().ok()).collect()
+        document().and_then(|d| d.document_element()).map_or_else(Vec::new, |root| query_all(&root, selector))
     }
 
     fn one(selector: &str) -> Option<Element> {

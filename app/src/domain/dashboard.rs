@@ -5,6 +5,7 @@
 //! Worked out here from plain rows, so the rules have one home and are tested without a
 //! database.
 
+use crate::domain::dates::{day_number as days, ymd};
 use crate::domain::status::{Status, StatusCounts};
 use crate::domain::timescale::is_past;
 use serde::{Deserialize, Serialize};
@@ -82,24 +83,6 @@ pub struct PlanDashboard {
     pub state: crate::domain::plan::PlanState,
     pub href: String,
     pub dashboard: Dashboard,
-}
-
-/// (year, month, day) of an ISO date or timestamp.
-fn ymd(iso: &str) -> Option<(i32, u32, u32)> {
-    let y = iso.get(..4)?.parse().ok()?;
-    let m = iso.get(5..7)?.parse().ok()?;
-    let d = iso.get(8..10)?.parse().ok()?;
-    Some((y, m, d))
-}
-
-/// Days from 1970-01-01 (civil calendar).
-fn days(y: i32, m: u32, d: u32) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y } as i64;
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m as i64 + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d as i64 - 1;
-    era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468
 }
 
 fn month_key(y: i32, m: u32) -> String {
@@ -300,12 +283,5 @@ mod tests {
         let h = build(vec![action(1, None, "", "2026-11-02T00:00:00Z", "G")], vec![], None, "2026-12-01").history;
         assert_eq!(h.len(), 1);
         assert_eq!(h[0].month, "2026-12");
-    }
-
-    #[test]
-    fn day_numbers_follow_the_calendar() {
-        assert_eq!(days(1970, 1, 1), 0);
-        assert_eq!(days(2000, 3, 1) - days(2000, 2, 28), 2, "2000 was a leap year");
-        assert_eq!(days(2026, 12, 1) - days(2026, 9, 2), 90);
     }
 }

@@ -81,6 +81,24 @@ pub fn month_year(iso: &str) -> String {
     }
 }
 
+/// (year, month, day) of an ISO date or timestamp.
+pub fn ymd(iso: &str) -> Option<(i32, u32, u32)> {
+    let y = iso.get(..4)?.parse().ok()?;
+    let m = iso.get(5..7)?.parse().ok()?;
+    let d = iso.get(8..10)?.parse().ok()?;
+    Some((y, m, d))
+}
+
+/// Days from 1970-01-01 (civil calendar), for differences between dates.
+pub fn day_number(y: i32, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y } as i64;
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m as i64 + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d as i64 - 1;
+    era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468
+}
+
 fn split(iso: &str) -> Option<(u32, usize, u32)> {
     let date = iso.get(..10)?;
     let mut parts = date.split('-');
@@ -194,5 +212,12 @@ mod tests {
         assert_eq!(long_date("2024-11-25T10:00:00Z"), "25 November 2024");
         assert_eq!(long_date("soon"), "soon");
         assert_eq!(month_year("2023-13-01"), "2023-13-01");
+    }
+
+    #[test]
+    fn day_numbers_follow_the_calendar() {
+        assert_eq!(day_number(1970, 1, 1), 0);
+        assert_eq!(day_number(2000, 3, 1) - day_number(2000, 2, 28), 2, "2000 was a leap year");
+        assert_eq!(day_number(2026, 12, 1) - day_number(2026, 9, 2), 90);
     }
 }

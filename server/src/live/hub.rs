@@ -287,10 +287,7 @@ impl LiveHub {
         listener.listen(CHANNEL).await.map_err(|e| e.to_string())?;
         // Listening before reading: whatever commits from now on is either read below or
         // announced. Resume from the last delivered position, so a reconnect misses nothing.
-        let mut at = match self.head.get() {
-            Some(p) => p,
-            None => log::head(&self.pool).await.map_err(|e| e.to_string())?,
-        };
+        let mut at = self.head().await.map_err(|e| e.to_string())?;
         self.head.set(at);
         let mut held = self.catch_up(&mut at).await?;
         self.connected.send_replace(true);

@@ -17,6 +17,10 @@ fn rfc3339(at: time::OffsetDateTime) -> String {
     at.format(&Rfc3339).unwrap_or_default()
 }
 
+fn status_change(action: Uuid, at: time::OffsetDateTime, from: Option<String>, to: Option<String>) -> StatusChange {
+    StatusChange { action, at: rfc3339(at), from: parse_status(from), to: parse_status(to) }
+}
+
 async fn today(db: &mut PgConnection) -> Result<String, AppError> {
     Ok(sqlx::query_scalar!(r#"select current_date::text as "today!""#).fetch_one(&mut *db).await?)
 }
@@ -99,12 +103,7 @@ pub async fn committee_dashboards(
             let history = changes
                 .iter()
                 .filter(|c| c.plan_id == p.id)
-                .map(|c| StatusChange {
-                    action: c.action_id,
-                    at: rfc3339(c.created_at),
-                    from: parse_status(c.from_status.clone()),
-                    to: parse_status(c.to_status.clone()),
-                })
+                .map(|c| status_change(c.action_id, c.created_at, c.from_status.clone(), c.to_status.clone()))
                 .collect();
             PlanDashboard {
                 plan_id: p.id,
@@ -174,14 +173,7 @@ pub async fn subgroup_dashboard(db: &mut PgConnection, access: &Access, slug: &s
             }
         })
         .collect();
-    let history = changes
-        .into_iter()
-        .map(|c| StatusChange {
-            action: c.action_id,
-            at: rfc3339(c.created_at),
-            from: parse_status(c.from_status),
-            to: parse_status(c.to_status),
-        })
-        .collect();
+    let history =
+        changes.into_iter().map(|c| status_change(c.action_id, c.created_at, c.from_status, c.to_status)).collect();
     Ok(build(rows, history, None, &today))
 }
