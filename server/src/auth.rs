@@ -4,11 +4,12 @@
 //! signing out anywhere ends the session everywhere. The cookie is HttpOnly and SameSite=Lax,
 //! Secure unless configured for plain-HTTP local development, and carries only a random id.
 
+use crate::signed_in::{Known, SignedIn};
 use app::domain::account::Flash;
 use app::domain::text::{clean_address_text, field_problem};
 use app::error::{AppError, FieldError};
 use app::server::auth::session::{self, now};
-use app::server::auth::viewer::ClientAddr;
+use app::server::auth::viewer::{ClientAddr, Viewer};
 use app::server::db;
 use app::server::state::AppState;
 use axum::body::Body;
@@ -17,6 +18,7 @@ use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use std::net::SocketAddr;
+use std::sync::Arc;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, Session, SessionManagerLayer};
 use tower_sessions_sqlx_store::PostgresStore;
@@ -55,8 +57,10 @@ pub async fn identify(State(state): State<AppState>, mut req: Request, next: Nex
     let Some(session) = req.extensions().get::<Session>().cloned() else {
         return next.run(req).await;
     };
-    let signed_in = match load_viewer(&state, &session).await {
-        Ok(Some(viewer)) => {
+    let memory = req.extensions().get::<Arc<SignedIn>>().cloned();
+    let signed_in = match load_viewer(&state, memory.as_deref(), &session).await {
+        Ok(Some((viewer, access))) => {
+            req.extensions_mut().insert(Known { person: viewer.id, access });
             req.extensions_mut().insert(viewer);
             true
         }
@@ -303,8 +307,9 @@ fn is_server_fn_form(req: &Request) -> bool {
 /// limits, and signed in under the person's current password. Otherwise the session ends.
 async fn load_viewer(
     state: &AppState,
+    memory: Option<&SignedIn>,
     session: &Session,
-) -> Result<Option<app::server::auth::viewer::Viewer>, AppError> {
+) -> Result<Option<(Viewer, i64)>, AppError> {
     let Some(auth) = session::current(session).await.unwrap_or(None) else {
         return Ok(None);
     };
@@ -313,10 +318,10 @@ async fn load_viewer(
         session::end(session).await?;
         return Ok(None);
     }
-    match person_viewer(state, &auth).await? {
-        Some(viewer) => {
+    match person_viewer(state, memory, &auth).await? {
+        Some(found) => {
             session::touch(session, auth, now).await?;
-            Ok(Some(viewer))
+            Ok(Some(found))
         }
         None => {
             session::end(session).await?;
@@ -331,29 +336,47 @@ async fn load_viewer(
 pub async fn signed_in_quietly(
     state: &AppState,
     session: &Session,
-) -> Result<Option<(app::server::auth::viewer::Viewer, session::SessionAuth)>, AppError> {
+) -> Result<Option<(Viewer, session::SessionAuth)>, AppError> {
     let Some(auth) = session::current(session).await.unwrap_or(None) else {
         return Ok(None);
     };
     if auth.expired(now()) {
         return Ok(None);
     }
-    Ok(person_viewer(state, &auth).await?.map(|viewer| (viewer, auth)))
+    Ok(person_viewer(state, None, &auth).await?.map(|(viewer, _)| (viewer, auth)))
 }
 
-/// The person a session's sign-in names, with their memberships as they are now, while the
-/// sign-in still holds (their password has not changed since).
+/// The person a session's sign-in names, with their memberships as they are now, and their
+/// access version, while the sign-in still holds (their password has not changed since).
+/// One primary-key read when `memory` has them under their current access version; otherwise
+/// loaded from the database and remembered there.
 pub async fn person_viewer(
     state: &AppState,
+    memory: Option<&SignedIn>,
     auth: &session::SessionAuth,
-) -> Result<Option<app::server::auth::viewer::Viewer>, AppError> {
-    let mut tx = db::begin_as(&state.pool, Some(auth.person_id)).await?;
-    let loaded = db::people::load_viewer(&mut tx, auth.person_id).await?;
-    tx.commit().await?;
-    Ok(match loaded {
-        Some((viewer, version)) if version == auth.auth_version => Some(viewer),
-        _ => None,
-    })
+) -> Result<Option<(Viewer, i64)>, AppError> {
+    let remembered = match memory {
+        Some(memory) => match db::people::access_version(&state.pool, auth.person_id).await? {
+            None => return Ok(None),
+            Some(access) => memory.viewer(auth.person_id, access).map(|(viewer, version)| (viewer, version, access)),
+        },
+        None => None,
+    };
+    let (viewer, version, access) = match remembered {
+        Some(found) => found,
+        None => {
+            let generation = memory.map(|m| m.pages().generation());
+            let mut tx = db::begin_as(&state.pool, Some(auth.person_id)).await?;
+            let loaded = db::people::load_signed_in(&mut tx, auth.person_id).await?;
+            tx.commit().await?;
+            let Some(loaded) = loaded else { return Ok(None) };
+            if let (Some(memory), Some(generation)) = (memory, generation) {
+                memory.remember(loaded.access, generation, loaded.auth_version, &loaded.viewer);
+            }
+            (loaded.viewer, loaded.auth_version, loaded.access)
+        }
+    };
+    Ok((version == auth.auth_version).then_some((viewer, access)))
 }
 
 /// The client's address: the peer's, or behind trusted proxies the X-Forwarded-For entry the

@@ -19,6 +19,8 @@ pub struct Config {
     /// This instance's name behind a load balancer (FV_INSTANCE), sent as `x-fv-instance` so
     /// an operator (and the tests) can tell which instance answered.
     pub instance: Option<String>,
+    /// Pages remembered per instance for signed-in people (`signed_in`); 0 renders every one.
+    pub signed_in_pages: usize,
 }
 
 fn flag(name: &str, default: bool) -> Result<bool, String> {
@@ -50,7 +52,16 @@ impl Config {
             Ok(v) if !v.is_empty() => return Err(format!("FV_PUBLIC_ORIGIN must look like https://host, not {v:?}")),
             _ => None,
         };
+        let signed_in_pages = match std::env::var("FV_SIGNED_IN_PAGES") {
+            Ok(v) => v
+                .parse::<usize>()
+                .ok()
+                .filter(|n| *n <= 100_000)
+                .ok_or_else(|| format!("FV_SIGNED_IN_PAGES must be a whole number from 0 to 100000, not {v:?}"))?,
+            Err(_) => 2_000,
+        };
         Ok(Config {
+            signed_in_pages,
             database_url,
             owner_database_url,
             pool_size,
@@ -135,6 +146,7 @@ mod tests {
             proxy_hops: 0,
             live: crate::live::Limits::default(),
             instance: None,
+            signed_in_pages: 2_000,
         }
     }
 

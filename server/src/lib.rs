@@ -16,6 +16,7 @@ pub mod renderer;
 pub mod routes;
 pub mod scale;
 pub mod security;
+pub mod signed_in;
 
 use app::server::state::AppState;
 use sqlx::postgres::PgPoolOptions;
@@ -24,7 +25,17 @@ use sqlx::PgPool;
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
 
 pub async fn connect(config: &config::Config, url: &str) -> Result<PgPool, sqlx::Error> {
-    PgPoolOptions::new().max_connections(config.pool_size).acquire_timeout(config.acquire_timeout).connect(url).await
+    pool_options(config).connect(url).await
+}
+
+/// The server's pool. No ping before each use (sqlx's default `test_before_acquire`): that is
+/// one more round trip on every acquire, and a connection the database dropped fails its first
+/// statement instead, is discarded, and the request gets the error page (503).
+pub fn pool_options(config: &config::Config) -> PgPoolOptions {
+    PgPoolOptions::new()
+        .max_connections(config.pool_size)
+        .acquire_timeout(config.acquire_timeout)
+        .test_before_acquire(false)
 }
 
 /// State with the safe defaults: Secure cookies, no proxy trusted, origin from Host.

@@ -4,6 +4,9 @@ use server::config::Config;
 use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()
@@ -102,7 +105,8 @@ async fn serve(pool: sqlx::PgPool, config: &Config) -> Result<(), String> {
     if !state.secure_cookies {
         tracing::warn!("session cookies are sent without Secure (FV_COOKIE_SECURE=false): plain-HTTP development only");
     }
-    let mut app = server::routes::router(state, cache, hub.clone());
+    let memory = server::signed_in::SignedIn::new(config.signed_in_pages);
+    let mut app = server::routes::router_with(state, cache, hub.clone(), memory);
     if let Some(instance) = &config.instance {
         let value = axum::http::HeaderValue::from_str(instance).map_err(|e| format!("FV_INSTANCE: {e}"))?;
         app = app.layer(tower_http::set_header::SetResponseHeaderLayer::overriding(

@@ -7,6 +7,7 @@
 //! the cache (a missed event must not leave a stale page), and entries also expire after `ttl`
 //! because some pages depend on the date (overdue reviews).
 
+use crate::live::hub::Change;
 use crate::live::LiveHub;
 use app::domain::address::canonical_address;
 use app::domain::live::Kind;
@@ -174,6 +175,11 @@ impl PageCache {
         (entries.by_key.len(), entries.bytes)
     }
 
+    /// Moves on every invalidation: something remembered under an older one is stale.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::SeqCst)
+    }
+
     fn lookup(&self, key: &str) -> Option<Response> {
         if !self.is_listening() {
             return None;
@@ -208,14 +214,18 @@ impl PageCache {
     }
 }
 
-/// Only anonymous page reads are shared: no cookie (a signed-in person sees their own view),
-/// not a server function, not a static file, not the health check.
+/// Only anonymous page reads are shared: no cookie (a signed-in person sees their own view,
+/// remembered apart: `signed_in`).
 fn cacheable_request(request: &Request) -> bool {
-    let path = request.uri().path();
     request.method() == Method::GET
         && !request.headers().contains_key(header::COOKIE)
         && !request.headers().contains_key(header::AUTHORIZATION)
-        && !path.starts_with("/api/")
+        && page_path(request.uri().path())
+}
+
+/// A page's address: not a server function, not a static file, not the health check.
+pub fn page_path(path: &str) -> bool {
+    !path.starts_with("/api/")
         && !path.starts_with("/pkg/")
         && path != "/healthz"
         && path != crate::routes::LIVE
@@ -249,6 +259,11 @@ pub async fn middleware(State(cache): State<Arc<PageCache>>, request: Request, n
     let Some(key) = canonical_address(request.uri().path(), request.uri().query()) else {
         return next.run(request).await;
     };
+    through(&cache, key, request, next).await
+}
+
+/// The page under `key` from `cache`, or rendered by `next` and remembered there when it may be.
+pub async fn through(cache: &PageCache, key: String, request: Request, next: Next) -> Response {
     if let Some(hit) = cache.lookup(&key) {
         return hit;
     }
@@ -275,6 +290,15 @@ pub async fn middleware(State(cache): State<Arc<PageCache>>, request: Request, n
 /// event about published material (or about a person, whose name pages may show) drops it,
 /// and while the hub is not following the log nothing is served from it.
 pub fn follow(hub: Arc<LiveHub>, cache: Arc<PageCache>) -> tokio::task::JoinHandle<()> {
+    follow_where(hub, cache, |change| change.public || change.kind == Kind::Person)
+}
+
+/// As `follow`, dropping the cache on every change event that `relevant` picks.
+pub fn follow_where(
+    hub: Arc<LiveHub>,
+    cache: Arc<PageCache>,
+    relevant: fn(&Change) -> bool,
+) -> tokio::task::JoinHandle<()> {
     let mut changes = hub.subscribe();
     let mut connected = hub.connected();
     tokio::spawn(async move {
@@ -295,7 +319,7 @@ pub fn follow(hub: Arc<LiveHub>, cache: Arc<PageCache>) -> tokio::task::JoinHand
                     }
                 }
                 received = changes.recv() => match received {
-                    Ok(change) if change.public || change.kind == Kind::Person => cache.invalidate(),
+                    Ok(change) if relevant(&change) => cache.invalidate(),
                     Ok(_) => {}
                     Err(broadcast::error::RecvError::Lagged(_)) => cache.invalidate(),
                     Err(broadcast::error::RecvError::Closed) => return,

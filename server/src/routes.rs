@@ -5,6 +5,7 @@ use crate::handlers::{export_csv, healthz};
 use crate::live::LiveHub;
 use crate::page_cache::{self, PageCache};
 use crate::renderer::{pages, PageRenderer};
+use crate::signed_in::{self, SignedIn};
 use crate::{auth, headers, import_upload, live, security};
 use app::server::state::AppState;
 use app::{shell, App};
@@ -33,10 +34,17 @@ pub const PLAIN_ROUTES: [&str; 5] = [HEALTHZ, EXPORT_CSV, EXPORT_XLSX, PLAN_UPLO
 
 /// Layers run outside in: trace, security headers, body limit, the same-origin check for anything that changes
 /// state, compression, the page cache (anonymous pages only, stored uncompressed), sessions,
-/// then working out who is asking.
+/// then working out who is asking, then a signed-in person's own remembered pages.
 pub fn router(state: AppState, cache: Arc<PageCache>, hub: Arc<LiveHub>) -> Router {
+    router_with(state, cache, hub, SignedIn::new(2_000))
+}
+
+/// As `router`, with signed-in people's memberships and pages remembered in `memory`, kept as
+/// the change events say (`signed_in`).
+pub fn router_with(state: AppState, cache: Arc<PageCache>, hub: Arc<LiveHub>, memory: Arc<SignedIn>) -> Router {
     let routes = generate_route_list(App);
     let renderer = PageRenderer(pages(&state));
+    memory.follow(hub.clone());
     Router::new()
         .route(HEALTHZ, get(healthz))
         .route(EXPORT_CSV, get(export_csv))
@@ -48,7 +56,9 @@ pub fn router(state: AppState, cache: Arc<PageCache>, hub: Arc<LiveHub>) -> Rout
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(from_fn_with_state(memory.clone(), signed_in::pages))
         .layer(from_fn_with_state(state.clone(), auth::identify))
+        .layer(Extension(memory))
         .layer(Extension(renderer))
         .layer(Extension(hub))
         .layer(auth::session_layer(&state))

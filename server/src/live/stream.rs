@@ -262,8 +262,8 @@ impl Open {
             if let (Some(viewer), Some(auth)) = (&self.viewer, &self.auth) {
                 if change.person == Some(viewer.id) {
                     // Their rights changed: look again, with the rules of the pages.
-                    match auth::person_viewer(&self.state, auth).await {
-                        Ok(Some(again)) => self.viewer = Some(again),
+                    match auth::person_viewer(&self.state, None, auth).await {
+                        Ok(Some((again, _))) => self.viewer = Some(again),
                         _ => return Verdict::End,
                     }
                 }

@@ -73,10 +73,15 @@ impl TestApp {
 
     /// The app with its state changed by `configure` (proxies, cookies, origin).
     pub fn configured(pool: PgPool, size: u32, configure: impl FnOnce(&mut app::server::state::AppState)) -> Self {
+        let app_pool = app_pool(&pool, size);
+        Self::over(pool, app_pool, configure)
+    }
+
+    /// The app with the server's pool given (e.g. connected through a proxy that counts).
+    pub fn over(pool: PgPool, app_pool: PgPool, configure: impl FnOnce(&mut app::server::state::AppState)) -> Self {
         let options = LeptosOptions::builder().output_name("forth").site_root("target/site").build();
         // Not listening for changes, so it never serves from memory: see `with_live_cache`.
         let cache = server::page_cache::PageCache::new(100, std::time::Duration::from_secs(60));
-        let app_pool = app_pool(&pool, size);
         let mut state = server::state(app_pool.clone(), options);
         configure(&mut state);
         let hub = server::live::hub::LiveHub::new(

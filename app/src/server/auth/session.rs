@@ -87,7 +87,13 @@ pub async fn set_flash(session: &Session, flash: Flash) -> Result<(), AppError> 
     session.insert(FLASH_KEY, flash).await.map_err(session_error)
 }
 
+/// The flash message, removed from the session. Only a session that has one is changed:
+/// removing marks a session modified, and a modified session is written back to the store at
+/// the end of the request, which would otherwise cost every signed-in page view a write.
 pub async fn take_flash(session: &Session) -> Result<Option<Flash>, AppError> {
+    if session.get_value(FLASH_KEY).await.map_err(session_error)?.is_none() {
+        return Ok(None);
+    }
     session.remove::<Flash>(FLASH_KEY).await.map_err(session_error)
 }
 

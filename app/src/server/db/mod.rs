@@ -32,10 +32,10 @@ pub async fn begin_as(
     pool: &PgPool,
     person: Option<Uuid>,
 ) -> Result<Transaction<'static, Postgres>, crate::error::AppError> {
-    let mut tx = pool.begin().await?;
-    let person = person.map(|p| p.to_string()).unwrap_or_default();
-    sqlx::query_scalar!("select set_config('app.person_id', $1, true)", person).fetch_one(&mut *tx).await?;
-    Ok(tx)
+    // One round trip: BEGIN and the setting in one simple query. The value is a UUID's own
+    // text (hex digits and dashes) or empty, so it is safe to write into the statement.
+    let person = person.map(|p| p.hyphenated().to_string()).unwrap_or_default();
+    Ok(pool.begin_with(format!("begin; select set_config('app.person_id', '{person}', true)")).await?)
 }
 
 /// From here to the end of the transaction, act as `person` (someone who has just proved who

@@ -9,11 +9,54 @@ use crate::server::db::audit::{self, AuditEvent, Entity, Operation};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-/// The person with their memberships, and the auth version their sessions must carry. Runs in
-/// a transaction acting as that person, so row-level security shows them exactly their own.
+/// A signed-in person as the server keeps them: their viewer, the password version and the
+/// access version (`access_versions`) they were loaded under.
+pub struct LoadedViewer {
+    pub viewer: Viewer,
+    pub auth_version: i32,
+    pub access: i64,
+}
+
+/// The person's access version: it moves in the same transaction as any change to their
+/// memberships or account. `None`: no such person.
+pub async fn access_version(pool: &sqlx::PgPool, person_id: Uuid) -> Result<Option<i64>, AppError> {
+    Ok(sqlx::query_scalar!(r#"select app.access_version($1) as "version""#, person_id).fetch_one(pool).await?)
+}
+
+/// The person's viewer and password version.
 pub async fn load_viewer(db: &mut PgConnection, person_id: Uuid) -> Result<Option<(Viewer, i32)>, AppError> {
+    Ok(load_signed_in(db, person_id).await?.map(|l| (l.viewer, l.auth_version)))
+}
+
+/// One membership as the viewer's query returns it.
+#[derive(Debug, serde::Deserialize)]
+struct MembershipRow {
+    id: Uuid,
+    slug: String,
+    name: String,
+    short_name: String,
+    role: String,
+}
+
+/// The person with their memberships, the auth version their sessions must carry, and their
+/// access version, in one statement (one snapshot). Runs in a transaction acting as that
+/// person, so row-level security shows them exactly their own.
+pub async fn load_signed_in(db: &mut PgConnection, person_id: Uuid) -> Result<Option<LoadedViewer>, AppError> {
+    use sqlx::types::Json;
     let Some(person) = sqlx::query!(
-        r#"select id, display_name, email, is_platform_admin, auth_version from people where id = $1"#,
+        r#"select p.id, p.display_name, p.email, p.is_platform_admin, p.auth_version,
+                  coalesce(app.access_version(p.id), 0) as "access!",
+                  (select coalesce(json_agg(json_build_object('id', c.id, 'slug', c.slug, 'name', c.name,
+                                                              'short_name', c.short_name, 'role', m.role)
+                                            order by c.name), '[]')
+                     from committee_memberships m join committees c on c.id = m.committee_id
+                    where m.person_id = p.id) as "committees!: Json<Vec<MembershipRow>>",
+                  (select coalesce(json_agg(json_build_object('id', s.id, 'slug', s.slug, 'name', s.name,
+                                                              'short_name', s.short_name, 'role', m.role)
+                                            order by s.name), '[]')
+                     from subgroup_memberships m join subgroups s on s.id = m.subgroup_id
+                    where m.person_id = p.id) as "subgroups!: Json<Vec<MembershipRow>>"
+             from people p where p.id = $1"#,
         person_id
     )
     .fetch_optional(&mut *db)
@@ -21,23 +64,9 @@ pub async fn load_viewer(db: &mut PgConnection, person_id: Uuid) -> Result<Optio
     else {
         return Ok(None);
     };
-    let committees = sqlx::query!(
-        r#"select c.id, c.slug, c.name, c.short_name, m.role
-             from committee_memberships m join committees c on c.id = m.committee_id
-            where m.person_id = $1 order by c.name"#,
-        person_id
-    )
-    .fetch_all(&mut *db)
-    .await?;
-    let subgroups = sqlx::query!(
-        r#"select s.id, s.slug, s.name, s.short_name, m.role
-             from subgroup_memberships m join subgroups s on s.id = m.subgroup_id
-            where m.person_id = $1 order by s.name"#,
-        person_id
-    )
-    .fetch_all(&mut *db)
-    .await?;
-    let in_committees: Vec<(Uuid, CommitteeRole, MembershipView)> = committees
+    let in_committees: Vec<(Uuid, CommitteeRole, MembershipView)> = person
+        .committees
+        .0
         .into_iter()
         .filter_map(|c| {
             let role = CommitteeRole::parse(&c.role)?;
@@ -46,7 +75,9 @@ pub async fn load_viewer(db: &mut PgConnection, person_id: Uuid) -> Result<Optio
             Some((c.id, role, shown))
         })
         .collect();
-    let in_subgroups: Vec<(Uuid, SubgroupRole, MembershipView)> = subgroups
+    let in_subgroups: Vec<(Uuid, SubgroupRole, MembershipView)> = person
+        .subgroups
+        .0
         .into_iter()
         .filter_map(|s| {
             let role = SubgroupRole::parse(&s.role)?;
@@ -68,7 +99,7 @@ pub async fn load_viewer(db: &mut PgConnection, person_id: Uuid) -> Result<Optio
             subgroups: in_subgroups.into_iter().map(|(_, _, m)| m).collect(),
         },
     );
-    Ok(Some((viewer, person.auth_version)))
+    Ok(Some(LoadedViewer { viewer, auth_version: person.auth_version, access: person.access }))
 }
 
 pub struct Credentials {
