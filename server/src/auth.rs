@@ -365,7 +365,7 @@ pub async fn person_viewer(
     let (viewer, version, access) = match remembered {
         Some(found) => found,
         None => {
-            let generation = memory.map(|m| m.pages().generation());
+            let generation = memory.map(SignedIn::generation);
             let mut tx = db::begin_as(&state.pool, Some(auth.person_id)).await?;
             let loaded = db::people::load_signed_in(&mut tx, auth.person_id).await?;
             tx.commit().await?;

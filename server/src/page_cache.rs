@@ -184,7 +184,7 @@ impl PageCache {
         if !self.is_listening() {
             return None;
         }
-        let generation = self.generation.load(Ordering::SeqCst);
+        let generation = self.generation();
         let entries = self.entries.read().unwrap_or_else(|e| e.into_inner());
         let entry = entries.by_key.get(key).filter(|e| e.generation == generation && e.stored.elapsed() < self.ttl)?;
         Some(entry.response())
@@ -192,7 +192,7 @@ impl PageCache {
 
     fn store(&self, key: String, generation: u64, status: StatusCode, headers: &HeaderMap, body: Bytes) {
         // A change committed while this page was rendering makes it stale already.
-        if !self.is_listening() || generation != self.generation.load(Ordering::SeqCst) {
+        if !self.is_listening() || generation != self.generation() {
             return;
         }
         let size = entry_size(&key, &body);
@@ -224,7 +224,7 @@ fn cacheable_request(request: &Request) -> bool {
 }
 
 /// A page's address: not a server function, not a static file, not the health check.
-pub fn page_path(path: &str) -> bool {
+fn page_path(path: &str) -> bool {
     !path.starts_with("/api/")
         && !path.starts_with("/pkg/")
         && path != "/healthz"
@@ -267,7 +267,7 @@ pub async fn through(cache: &PageCache, key: String, request: Request, next: Nex
     if let Some(hit) = cache.lookup(&key) {
         return hit;
     }
-    let generation = cache.generation.load(Ordering::SeqCst);
+    let generation = cache.generation();
     let mut response = next.run(request).await;
     let skip = response.headers_mut().remove(SKIP_HEADER).is_some();
     if skip || !cacheable_response(&response) {

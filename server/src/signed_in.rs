@@ -70,8 +70,9 @@ impl SignedIn {
         page_cache::follow_where(hub, self.pages.clone(), |_| true)
     }
 
-    pub fn pages(&self) -> &PageCache {
-        &self.pages
+    /// Moves whenever what was remembered here goes stale: take it before loading a viewer.
+    pub fn generation(&self) -> u64 {
+        self.pages.generation()
     }
 
     /// The person's viewer and the password version it was loaded under, if remembered

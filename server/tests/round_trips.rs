@@ -10,7 +10,7 @@
 mod common;
 
 use common::TestApp;
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgSslMode};
+use sqlx::postgres::{PgPoolOptions, PgSslMode};
 use sqlx::PgPool;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -52,14 +52,7 @@ async fn counted_pool(owner: &PgPool) -> (PgPool, Arc<Counts>) {
             });
         }
     });
-    let options: PgConnectOptions = target
-        .as_ref()
-        .clone()
-        .host("127.0.0.1")
-        .port(port)
-        .ssl_mode(PgSslMode::Disable)
-        .username("fv_app")
-        .password(&std::env::var("FV_APP_PASSWORD").unwrap_or_default());
+    let options = common::app_options(owner).host("127.0.0.1").port(port).ssl_mode(PgSslMode::Disable);
     let pool = PgPoolOptions::new().max_connections(5).test_before_acquire(false).connect_lazy_with(options);
     (pool, counts)
 }

@@ -50,14 +50,18 @@ impl TestResponse {
     }
 }
 
-/// A pool on the same database as `owner`, connected as the server's role.
-pub fn app_pool(owner: &PgPool, max_connections: u32) -> PgPool {
+/// How to reach `owner`'s database as the server's role.
+pub fn app_options(owner: &PgPool) -> sqlx::postgres::PgConnectOptions {
     let options = owner.connect_options().as_ref().clone().username("fv_app");
-    let options = match std::env::var("FV_APP_PASSWORD") {
+    match std::env::var("FV_APP_PASSWORD") {
         Ok(password) => options.password(&password),
         Err(_) => options,
-    };
-    sqlx::postgres::PgPoolOptions::new().max_connections(max_connections).connect_lazy_with(options)
+    }
+}
+
+/// A pool on the same database as `owner`, connected as the server's role.
+pub fn app_pool(owner: &PgPool, max_connections: u32) -> PgPool {
+    sqlx::postgres::PgPoolOptions::new().max_connections(max_connections).connect_lazy_with(app_options(owner))
 }
 
 impl TestApp {
