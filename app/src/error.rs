@@ -112,6 +112,14 @@ impl AppError {
             _ => None,
         }
     }
+
+    /// The message for `field`, if this is a refused form and that field is among its problems.
+    pub fn field_error(&self, field: &str) -> Option<&str> {
+        match self {
+            AppError::Invalid(errors) => errors.iter().find(|e| e.field == field).map(|e| e.message.as_str()),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -205,6 +213,10 @@ mod ssr {
             "plans_committee_id_slug_key" => {
                 invalid("plan", "The committee already has a plan for that period; choose another period.")
             }
+            "risks_reference_key" => invalid("reference", "Another risk in this register already has this reference."),
+            "period_snapshots_supersedes_key" | "reporting_periods_slug_key" => Some(AppError::Conflict(
+                "Someone else closed or changed this period at the same moment; reload the page to see it.".into(),
+            )),
             "people_email_key" => invalid("email", "Someone already has an account with this email address."),
             "committee_memberships_pkey" | "subgroup_memberships_pkey" => {
                 Some(AppError::Conflict("That person is already a member.".into()))

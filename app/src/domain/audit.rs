@@ -22,10 +22,15 @@ pub enum Entity {
     Protocol,
     ProtocolVersion,
     ProtocolRatification,
+    Risk,
+    RiskAssessment,
+    RiskAction,
+    ReportingPeriod,
+    PeriodSnapshot,
 }
 
 impl Entity {
-    pub const ALL: [Entity; 17] = [
+    pub const ALL: [Entity; 22] = [
         Entity::Region,
         Entity::Committee,
         Entity::Subgroup,
@@ -43,6 +48,11 @@ impl Entity {
         Entity::Protocol,
         Entity::ProtocolVersion,
         Entity::ProtocolRatification,
+        Entity::Risk,
+        Entity::RiskAssessment,
+        Entity::RiskAction,
+        Entity::ReportingPeriod,
+        Entity::PeriodSnapshot,
     ];
 
     pub fn code(self) -> &'static str {
@@ -64,6 +74,11 @@ impl Entity {
             Entity::Protocol => "protocol",
             Entity::ProtocolVersion => "protocol_version",
             Entity::ProtocolRatification => "protocol_ratification",
+            Entity::Risk => "risk",
+            Entity::RiskAssessment => "risk_assessment",
+            Entity::RiskAction => "risk_action",
+            Entity::ReportingPeriod => "reporting_period",
+            Entity::PeriodSnapshot => "period_snapshot",
         }
     }
 

@@ -11,11 +11,14 @@ pub mod leads;
 pub mod links;
 pub mod live;
 pub mod numbering;
+pub mod period;
 pub mod plan;
 #[cfg(feature = "ssr")]
 pub mod plan_csv;
 pub mod plan_file;
 pub mod protocol;
+pub mod report;
+pub mod risk;
 pub mod slug;
 pub mod status;
 pub mod structure;

@@ -117,6 +117,29 @@ pub fn may_edit_plan(viewer: Option<&Viewer>, committee: Uuid, state: PlanState)
     state != PlanState::Archived && may_lead(viewer, committee)
 }
 
+/// A committee's risk register, its reporting periods and its COG reports: its members (never
+/// the public).
+pub fn may_read_risks(viewer: Option<&Viewer>, committee: Uuid) -> bool {
+    may_read_committee(viewer, committee)
+}
+
+/// Recording a new assessment of a risk (likelihood and impact): the committee's contributors
+/// and lead officers.
+pub fn may_assess_risk(viewer: Option<&Viewer>, committee: Uuid) -> bool {
+    at_least(viewer, committee, CommitteeRole::Contributor)
+}
+
+/// Adding, re-wording and closing risks and linking their mitigating actions; setting a
+/// reporting period's dates and closing it: the committee's lead officers.
+pub fn may_manage_risks(viewer: Option<&Viewer>, committee: Uuid) -> bool {
+    may_lead(viewer, committee)
+}
+
+/// Closing a reporting period (freezing its snapshot) and changing its dates: lead officers.
+pub fn may_close_period(viewer: Option<&Viewer>, committee: Uuid) -> bool {
+    may_lead(viewer, committee)
+}
+
 /// Updating an action's status, progress and evidence: contributors and lead officers of the
 /// owning committee; members and chairs of the owning subgroup.
 pub fn may_update_action(viewer: Option<&Viewer>, owner: Owner) -> bool {
@@ -209,6 +232,8 @@ pub enum CommitteeNeed {
     ManageMembers,
     /// Its lead officers (plans, imports, ratifications).
     Lead,
+    /// Its contributors and lead officers (risk assessments).
+    Contributor,
 }
 
 /// The committee `slug` for someone who may do what `need` says there: 401 for the public,
@@ -228,6 +253,7 @@ pub async fn committee(
         CommitteeNeed::MembersList => may_see_members(viewer, c.id),
         CommitteeNeed::ManageMembers => may_manage_members(viewer, c.id),
         CommitteeNeed::Lead => may_lead(viewer, c.id),
+        CommitteeNeed::Contributor => may_assess_risk(viewer, c.id),
     };
     require(viewer, allowed)?;
     Ok(c)
@@ -302,6 +328,14 @@ mod tests {
         assert!(!may_lead(Some(&admin), c) && may_manage_members(Some(&admin), c));
         assert!(may_stop_adopting(Some(&lead), c, shared) && !may_stop_adopting(Some(&lead), c, own));
         assert!(may_chair(Some(&chair), s) && !may_chair(Some(&sub_member), s) && may_manage_subgroup(Some(&admin), s));
+        assert!(may_read_risks(Some(&member), c) && !may_read_risks(None, c) && !may_read_risks(Some(&admin), c));
+        assert!(may_assess_risk(Some(&contributor), c) && !may_assess_risk(Some(&member), c));
+        assert!(may_manage_risks(Some(&lead), c) && !may_manage_risks(Some(&contributor), c));
+        assert!(
+            may_close_period(Some(&lead), c)
+                && !may_close_period(Some(&member), c)
+                && !may_close_period(Some(&lead), other)
+        );
         assert!(!may_update_action(None, own) && !may_read_committee(None, c) && !may_administer(None));
         assert_eq!(require(None, false), Err(AppError::Unauthorized));
         assert_eq!(require(Some(&member), false), Err(AppError::Forbidden));

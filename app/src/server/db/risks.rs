@@ -1,0 +1,491 @@
+//! A committee's risk register: its risks, their assessments (the history) and the plan actions
+//! that mitigate them. Each write is one conditional statement on the version the editor
+//! started from, with its audit event, in the caller's transaction.
+
+use crate::domain::numbering::{action_ref, ObjectiveNumber};
+use crate::domain::risk::{score, ActionChoice, Assessment, AssessmentEntry, RiskRow, RiskWording};
+use crate::error::{AppError, ChangedField, OtherChange, StaleEdit};
+use crate::server::db::audit::{self, AuditEvent};
+use serde_json::json;
+use sqlx::PgConnection;
+use time::format_description::well_known::Rfc3339;
+use uuid::Uuid;
+
+fn rfc3339(at: time::OffsetDateTime) -> String {
+    at.format(&Rfc3339).unwrap_or_default()
+}
+
+fn date(d: Option<crate::domain::dates::IsoDate>) -> Option<time::Date> {
+    d.map(time::Date::from)
+}
+
+/// The committee's risks (open first, then by reference), with the references of the
+/// actions that mitigate each.
+pub async fn register(db: &mut PgConnection, committee_id: Uuid) -> Result<Vec<RiskRow>, AppError> {
+    let rows = sqlx::query!(
+        r#"select id, reference, title, description, cause, consequence, owner, controls, likelihood, impact,
+                  target_score, review_on::text as review_on, closed_reason, closed_at is not null as "closed!",
+                  version, updated_at
+             from risks where committee_id = $1
+            order by closed_at is not null, reference"#,
+        committee_id
+    )
+    .fetch_all(&mut *db)
+    .await?;
+    let links = mitigations(db, committee_id, None).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| RiskRow {
+            mitigations: links.iter().filter(|(risk, _)| *risk == r.id).map(|(_, a)| a.reference.clone()).collect(),
+            id: r.id,
+            reference: r.reference,
+            title: r.title,
+            description: r.description,
+            cause: r.cause,
+            consequence: r.consequence,
+            owner: r.owner,
+            controls: r.controls,
+            likelihood: r.likelihood as u8,
+            impact: r.impact as u8,
+            target_score: r.target_score as u8,
+            review_on: r.review_on,
+            closed: r.closed,
+            closed_reason: r.closed_reason,
+            version: r.version,
+            updated_at: rfc3339(r.updated_at),
+        })
+        .collect())
+}
+
+/// (risk, action) for the committee's links, or one risk's.
+pub async fn mitigations(
+    db: &mut PgConnection,
+    committee_id: Uuid,
+    risk: Option<Uuid>,
+) -> Result<Vec<(Uuid, ActionChoice)>, AppError> {
+    let rows = sqlx::query!(
+        r#"select ra.risk_id, a.id, a.description, o.number as outcome_number, ob.minor, pa.position, p.slug as plan_slug,
+                  p.title as plan_title, c.slug as committee_slug
+             from risk_actions ra
+             join actions a on a.id = ra.action_id
+             join committees c on c.id = ra.committee_id
+             join lateral (
+                   select pa.objective_id, pa.position, pa.plan_id from plan_actions pa join plans p on p.id = pa.plan_id
+                    where pa.action_id = ra.action_id and pa.committee_id = ra.committee_id and pa.retired_at is null
+                    order by (p.status = 'published') desc, p.slug desc limit 1
+                  ) pa on true
+             join plans p on p.id = pa.plan_id
+             join objectives ob on ob.id = pa.objective_id
+             join outcomes o on o.id = ob.outcome_id
+            where ra.committee_id = $1 and ($2::uuid is null or ra.risk_id = $2)
+            order by ra.risk_id, o.number, ob.minor, pa.position"#,
+        committee_id,
+        risk
+    )
+    .fetch_all(&mut *db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let reference = action_ref(
+                ObjectiveNumber { outcome: r.outcome_number as u32, minor: r.minor as u32 },
+                r.position as u32,
+            );
+            (
+                r.risk_id,
+                ActionChoice {
+                    id: r.id,
+                    reference,
+                    plan: r.plan_title,
+                    description: r.description,
+                    href: crate::domain::links::action_href(&r.committee_slug, &r.plan_slug, &r.id),
+                },
+            )
+        })
+        .collect())
+}
+
+/// The actions of the committee's plans (published plans first), to choose a mitigation from.
+pub async fn action_choices(db: &mut PgConnection, committee_id: Uuid) -> Result<Vec<ActionChoice>, AppError> {
+    let rows = sqlx::query!(
+        r#"select distinct on (a.id) a.id, a.description, o.number as outcome_number, ob.minor, pa.position,
+                  p.slug as plan_slug, p.title as plan_title, c.slug as committee_slug,
+                  (p.status = 'published') as "published!"
+             from plan_actions pa
+             join plans p on p.id = pa.plan_id
+             join committees c on c.id = p.committee_id
+             join actions a on a.id = pa.action_id
+             join objectives ob on ob.id = pa.objective_id
+             join outcomes o on o.id = ob.outcome_id
+            where pa.committee_id = $1 and pa.retired_at is null and p.status <> 'archived'
+            order by a.id, (p.status = 'published') desc, p.slug desc"#,
+        committee_id
+    )
+    .fetch_all(&mut *db)
+    .await?;
+    let mut out: Vec<(bool, String, Vec<u32>, ActionChoice)> = rows
+        .into_iter()
+        .map(|r| {
+            let number = ObjectiveNumber { outcome: r.outcome_number as u32, minor: r.minor as u32 };
+            let reference = action_ref(number, r.position as u32);
+            (
+                r.published,
+                r.plan_slug.clone(),
+                crate::domain::numbering::sort_key(&reference),
+                ActionChoice {
+                    id: r.id,
+                    href: crate::domain::links::action_href(&r.committee_slug, &r.plan_slug, &r.id),
+                    reference,
+                    plan: r.plan_title,
+                    description: r.description,
+                },
+            )
+        })
+        .collect();
+    out.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+    Ok(out.into_iter().map(|(_, _, _, c)| c).collect())
+}
+
+/// One risk of the committee, if the acting person may read it.
+pub async fn risk(db: &mut PgConnection, committee_id: Uuid, id: Uuid) -> Result<Option<RiskRow>, AppError> {
+    Ok(register(db, committee_id).await?.into_iter().find(|r| r.id == id))
+}
+
+/// Its assessments, newest first.
+pub async fn history(db: &mut PgConnection, risk_id: Uuid) -> Result<Vec<AssessmentEntry>, AppError> {
+    let rows = sqlx::query!(
+        r#"select ra.likelihood, ra.impact, ra.note, ra.assessed_at,
+                  coalesce(p.display_name, 'A former member') as "by!"
+             from risk_assessments ra left join people p on p.id = ra.person_id
+            where ra.risk_id = $1
+            order by ra.assessed_at desc, ra.id desc"#,
+        risk_id
+    )
+    .fetch_all(&mut *db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| AssessmentEntry {
+            likelihood: r.likelihood as u8,
+            impact: r.impact as u8,
+            note: r.note,
+            by: r.by,
+            at: rfc3339(r.assessed_at),
+        })
+        .collect())
+}
+
+/// Adds a risk with its first assessment. Returns its id.
+pub async fn add_risk(
+    db: &mut PgConnection,
+    committee_id: Uuid,
+    wording: &RiskWording,
+    first: &Assessment,
+) -> Result<Uuid, AppError> {
+    let id = sqlx::query_scalar!(
+        r#"insert into risks (committee_id, reference, title, description, cause, consequence, owner, controls,
+                              likelihood, impact, target_score, review_on)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+        returning id"#,
+        committee_id,
+        wording.reference,
+        wording.title,
+        wording.description,
+        wording.cause,
+        wording.consequence,
+        wording.owner,
+        wording.controls,
+        i16::from(first.likelihood),
+        i16::from(first.impact),
+        i16::from(wording.target_score),
+        date(wording.review_on)
+    )
+    .fetch_one(&mut *db)
+    .await?;
+    record_assessment(db, committee_id, id, first, 1).await?;
+    audit::record(
+        db,
+        AuditEvent {
+            committee_id: Some(committee_id),
+            subgroup_id: None,
+            entity: audit::Entity::Risk,
+            entity_id: Some(id),
+            operation: audit::Operation::Insert,
+            summary: format!("Added risk {} \"{}\"", wording.reference, crate::domain::update::excerpt(&wording.title)),
+            before: None,
+            after: Some(wording_json(wording, Some(first))),
+        },
+    )
+    .await?;
+    Ok(id)
+}
+
+fn wording_json(w: &RiskWording, a: Option<&Assessment>) -> serde_json::Value {
+    let mut v = json!({
+        "reference": w.reference, "title": w.title, "description": w.description, "cause": w.cause,
+        "consequence": w.consequence, "owner": w.owner, "controls": w.controls, "target_score": w.target_score,
+        "review_on": w.review_on.map(|d| d.to_string()),
+    });
+    if let Some(a) = a {
+        v["likelihood"] = json!(a.likelihood);
+        v["impact"] = json!(a.impact);
+        v["score"] = json!(score(a.likelihood, a.impact));
+    }
+    v
+}
+
+async fn record_assessment(
+    db: &mut PgConnection,
+    committee_id: Uuid,
+    risk_id: Uuid,
+    a: &Assessment,
+    version: i32,
+) -> Result<(), AppError> {
+    sqlx::query!(
+        r#"insert into risk_assessments (risk_id, committee_id, likelihood, impact, note, person_id, risk_version)
+           values ($1, $2, $3, $4, $5, app.person(), $6)"#,
+        risk_id,
+        committee_id,
+        i16::from(a.likelihood),
+        i16::from(a.impact),
+        a.note,
+        version
+    )
+    .execute(&mut *db)
+    .await?;
+    Ok(())
+}
+
+/// The refusal of an edit of `risk` based on an older version: how it stands now.
+fn stale(current: &RiskRow) -> AppError {
+    AppError::Stale(Box::new(StaleEdit {
+        current_version: current.version,
+        changes: vec![OtherChange {
+            by: None,
+            at: current.updated_at.clone(),
+            fields: vec![
+                ChangedField { label: "Title".into(), from: None, to: current.title.clone() },
+                ChangedField {
+                    label: "Likelihood × impact".into(),
+                    from: None,
+                    to: format!(
+                        "{} × {} = {}",
+                        current.likelihood,
+                        current.impact,
+                        crate::domain::risk::rating(current.score())
+                    ),
+                },
+                ChangedField { label: "Controls in place".into(), from: None, to: current.controls.clone() },
+            ],
+        }],
+    }))
+}
+
+/// Records a new assessment if the risk is still at `version`. Returns the new version.
+pub async fn assess(
+    db: &mut PgConnection,
+    current: &RiskRow,
+    committee_id: Uuid,
+    version: i32,
+    a: &Assessment,
+) -> Result<i32, AppError> {
+    let new_version = sqlx::query_scalar!(
+        r#"update risks set likelihood = $3, impact = $4, version = version + 1, updated_at = now()
+            where id = $1 and version = $2 and closed_at is null
+        returning version"#,
+        current.id,
+        version,
+        i16::from(a.likelihood),
+        i16::from(a.impact)
+    )
+    .fetch_optional(&mut *db)
+    .await?;
+    let Some(new_version) = new_version else {
+        return Err(if current.closed { AppError::Conflict("This risk is closed.".into()) } else { stale(current) });
+    };
+    record_assessment(db, committee_id, current.id, a, new_version).await?;
+    audit::record(
+        db,
+        AuditEvent {
+            committee_id: Some(committee_id),
+            subgroup_id: None,
+            entity: audit::Entity::RiskAssessment,
+            entity_id: Some(current.id),
+            operation: audit::Operation::Insert,
+            summary: format!(
+                "Assessed risk {}: {} (was {})",
+                current.reference,
+                crate::domain::risk::rating(score(a.likelihood, a.impact)),
+                crate::domain::risk::rating(current.score())
+            ),
+            before: Some(json!({ "likelihood": current.likelihood, "impact": current.impact })),
+            after: Some(
+                json!({ "likelihood": a.likelihood, "impact": a.impact, "note": a.note, "version": new_version }),
+            ),
+        },
+    )
+    .await?;
+    Ok(new_version)
+}
+
+/// Re-words the risk if it is still at `version`.
+pub async fn edit_risk(
+    db: &mut PgConnection,
+    current: &RiskRow,
+    committee_id: Uuid,
+    version: i32,
+    w: &RiskWording,
+) -> Result<i32, AppError> {
+    let new_version = sqlx::query_scalar!(
+        r#"update risks set reference = $3, title = $4, description = $5, cause = $6, consequence = $7, owner = $8,
+                            controls = $9, target_score = $10, review_on = $11, version = version + 1, updated_at = now()
+            where id = $1 and version = $2
+        returning version"#,
+        current.id,
+        version,
+        w.reference,
+        w.title,
+        w.description,
+        w.cause,
+        w.consequence,
+        w.owner,
+        w.controls,
+        i16::from(w.target_score),
+        date(w.review_on)
+    )
+    .fetch_optional(&mut *db)
+    .await?
+    .ok_or_else(|| stale(current))?;
+    audit::record(
+        db,
+        AuditEvent {
+            committee_id: Some(committee_id),
+            subgroup_id: None,
+            entity: audit::Entity::Risk,
+            entity_id: Some(current.id),
+            operation: audit::Operation::Update,
+            summary: format!("Edited risk {} \"{}\"", w.reference, crate::domain::update::excerpt(&w.title)),
+            before: Some(json!({
+                "reference": current.reference, "title": current.title, "description": current.description,
+                "cause": current.cause, "consequence": current.consequence, "owner": current.owner,
+                "controls": current.controls, "target_score": current.target_score, "review_on": current.review_on,
+            })),
+            after: Some(wording_json(w, None)),
+        },
+    )
+    .await?;
+    Ok(new_version)
+}
+
+/// Closes the risk (it stays in the register and its history) if still at `version`.
+pub async fn close_risk(
+    db: &mut PgConnection,
+    current: &RiskRow,
+    committee_id: Uuid,
+    version: i32,
+    reason: &str,
+) -> Result<(), AppError> {
+    sqlx::query_scalar!(
+        r#"update risks set closed_at = now(), closed_reason = $3, version = version + 1, updated_at = now()
+            where id = $1 and version = $2 and closed_at is null
+        returning version"#,
+        current.id,
+        version,
+        reason
+    )
+    .fetch_optional(&mut *db)
+    .await?
+    .ok_or_else(|| {
+        if current.closed {
+            AppError::Conflict("This risk is already closed.".into())
+        } else {
+            stale(current)
+        }
+    })?;
+    audit::record(
+        db,
+        AuditEvent {
+            committee_id: Some(committee_id),
+            subgroup_id: None,
+            entity: audit::Entity::Risk,
+            entity_id: Some(current.id),
+            operation: audit::Operation::Update,
+            summary: format!("Closed risk {}: {}", current.reference, crate::domain::update::excerpt(reason)),
+            before: Some(json!({ "closed": false })),
+            after: Some(json!({ "closed": true, "reason": reason })),
+        },
+    )
+    .await
+}
+
+/// Links a plan action of the committee as mitigating the risk. False when already linked.
+pub async fn link_action(
+    db: &mut PgConnection,
+    current: &RiskRow,
+    committee_id: Uuid,
+    action: &ActionChoice,
+) -> Result<bool, AppError> {
+    let added = sqlx::query!(
+        r#"insert into risk_actions (risk_id, committee_id, action_id) values ($1, $2, $3) on conflict do nothing"#,
+        current.id,
+        committee_id,
+        action.id
+    )
+    .execute(&mut *db)
+    .await?
+    .rows_affected();
+    if added == 0 {
+        return Ok(false);
+    }
+    audit::record(
+        db,
+        AuditEvent {
+            committee_id: Some(committee_id),
+            subgroup_id: None,
+            entity: audit::Entity::RiskAction,
+            entity_id: Some(current.id),
+            operation: audit::Operation::Insert,
+            summary: format!("Linked action {} to risk {}", action.reference, current.reference),
+            before: None,
+            after: Some(json!({ "action": action.id })),
+        },
+    )
+    .await?;
+    Ok(true)
+}
+
+/// Removes a mitigating action from the risk. False when it was not linked.
+pub async fn unlink_action(
+    db: &mut PgConnection,
+    current: &RiskRow,
+    committee_id: Uuid,
+    action: Uuid,
+) -> Result<bool, AppError> {
+    let removed = sqlx::query!(
+        r#"delete from risk_actions where risk_id = $1 and committee_id = $2 and action_id = $3"#,
+        current.id,
+        committee_id,
+        action
+    )
+    .execute(&mut *db)
+    .await?
+    .rows_affected();
+    if removed == 0 {
+        return Ok(false);
+    }
+    audit::record(
+        db,
+        AuditEvent {
+            committee_id: Some(committee_id),
+            subgroup_id: None,
+            entity: audit::Entity::RiskAction,
+            entity_id: Some(current.id),
+            operation: audit::Operation::Delete,
+            summary: format!("Unlinked an action from risk {}", current.reference),
+            before: Some(json!({ "action": action })),
+            after: None,
+        },
+    )
+    .await?;
+    Ok(true)
+}
