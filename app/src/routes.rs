@@ -14,12 +14,14 @@ use crate::pages::{
     members::MembersPage,
     my_work::MyWorkPage,
     overview::OverviewPage,
+    periods::{PeriodsPage, ReportPage},
     plan::PlanPage,
     plan_compare::PlanComparePage,
     plan_edit::PlanEditPage,
     plan_import::{PlanImportPage, PlanImportPreviewPage},
     protocol::ProtocolPage,
     protocols::ProtocolsPage,
+    risks::{RiskDetailPage, RiskRegisterPage},
     subgroup::SubgroupPage,
 };
 use leptos::prelude::*;
@@ -75,6 +77,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/protocols/:protocol") view=ProtocolPage ssr=SsrMode::Async/>
                     <Route path=path!("/committees/:committee/members") view=MembersPage ssr=SsrMode::Async/>
                     <Route path=path!("/committees/:committee/audit") view=AuditPage ssr=SsrMode::Async/>
+                    <Route path=path!("/committees/:committee/risks") view=RiskRegisterPage ssr=SsrMode::Async/>
+                    <Route path=path!("/committees/:committee/risks/:risk") view=RiskDetailPage ssr=SsrMode::Async/>
+                    <Route path=path!("/committees/:committee/periods") view=PeriodsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/committees/:committee/periods/:period") view=ReportPage ssr=SsrMode::Async/>
                     <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async/>
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
                     <Route path=path!("/invitations/:token") view=InvitationPage ssr=SsrMode::Async/>

@@ -55,7 +55,7 @@ pub fn DashboardView(
 }
 
 #[component]
-fn GroupTable(groups: Vec<GroupCounts>, label: &'static str) -> impl IntoView {
+pub fn GroupTable(groups: Vec<GroupCounts>, label: &'static str) -> impl IntoView {
     let header = StatusCounts::keyed()
         .into_iter()
         .map(|s| {

@@ -428,6 +428,16 @@ mod client {
                     notice("The committees or subgroups have changed since the page was loaded.");
                 }
             }
+            Kind::Risk => {
+                if one("[data-live-risks]").is_some() {
+                    notice("The risk register has changed since the page was loaded.");
+                }
+            }
+            Kind::Period => {
+                if one("[data-live-periods]").is_some() {
+                    notice("The reporting periods have changed since the page was loaded.");
+                }
+            }
             Kind::Membership | Kind::Person => {}
         }
         for (plan, counts) in &event.counts {

@@ -55,6 +55,10 @@ pub enum Kind {
     Person,
     /// The region's committees, subgroups and who takes part in which.
     Region,
+    /// A committee's risk register: a risk, its assessments or its mitigating actions.
+    Risk,
+    /// A committee's reporting periods and their closings.
+    Period,
 }
 
 impl Kind {
@@ -68,6 +72,8 @@ impl Kind {
             "membership" => Kind::Membership,
             "person" => Kind::Person,
             "region" => Kind::Region,
+            "risk" => Kind::Risk,
+            "period" => Kind::Period,
             _ => return None,
         })
     }

@@ -83,7 +83,9 @@ fn MemberLinks(committee: String, member: bool, can_import: bool) -> impl IntoVi
             <p class="member-links">
                 "Your role on this committee: " {crate::domain::account::role_label(role.code())} " · "
                 <a href=format!("/committees/{committee}/members")>"Members"</a> " · "
-                <a href=format!("/committees/{committee}/audit")>"Audit log"</a>
+                <a href=format!("/committees/{committee}/audit")>"Audit log"</a> " · "
+                <a href=format!("/committees/{committee}/risks")>"Risk register"</a> " · "
+                <a href=format!("/committees/{committee}/periods")>"Quarterly reports"</a>
                 {can_import.then(|| view! {
                     " · " <a href=format!("/committees/{committee}/plans/import")>"Import a plan from a file"</a>
                 })}

@@ -9,12 +9,14 @@ pub mod committee;
 pub mod members;
 pub mod my_work;
 pub mod overview;
+pub mod periods;
 pub mod plan;
 pub mod plan_compare;
 pub mod plan_edit;
 pub mod plan_import;
 pub mod protocol;
 pub mod protocols;
+pub mod risks;
 pub mod subgroup;
 
 /// A route parameter, or "" when absent (the route cannot match without it).

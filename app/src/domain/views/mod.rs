@@ -10,6 +10,7 @@ mod my_work;
 mod overview;
 mod plan;
 mod protocols;
+mod quarterly;
 mod subgroup;
 
 pub use crate::domain::plan_file::{ImportProblem, ImportRow};
@@ -22,4 +23,5 @@ pub use my_work::*;
 pub use overview::*;
 pub use plan::*;
 pub use protocols::*;
+pub use quarterly::*;
 pub use subgroup::*;

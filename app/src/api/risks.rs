@@ -1,0 +1,223 @@
+//! A committee's risk register: its members read it, contributors record assessments, lead
+//! officers add, re-word and close risks and link the actions that mitigate them. Never public.
+
+use crate::domain::views::{RegisterPage, RiskPage};
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+fn risk_id(text: &str) -> Result<uuid::Uuid, AppError> {
+    uuid::Uuid::parse_str(text.trim()).map_err(|_| AppError::not_found("that risk"))
+}
+
+#[cfg(feature = "ssr")]
+fn committee_ref(c: &crate::server::db::members::NamedRef) -> crate::domain::views::CommitteeRef {
+    crate::domain::views::CommitteeRef { slug: c.slug.clone(), name: c.name.clone(), short_name: c.short_name.clone() }
+}
+
+/// Requires: a member of the committee.
+#[server(endpoint = "risk_register")]
+pub async fn get_register(committee: String) -> Result<RegisterPage, AppError> {
+    use crate::server::authz::{self, CommitteeNeed};
+    use crate::server::{db::risks, request};
+    let (viewer, mut tx) = request::begin().await?;
+    let c = authz::committee(&mut tx, viewer.as_ref(), &committee, CommitteeNeed::Member).await?;
+    let list = risks::register(&mut tx, c.id).await?;
+    tx.commit().await?;
+    Ok(RegisterPage {
+        can_add: authz::may_manage_risks(viewer.as_ref(), c.id),
+        committee: committee_ref(&c),
+        risks: list,
+    })
+}
+
+/// Requires: a member of the committee.
+#[server(endpoint = "risk")]
+pub async fn get_risk(committee: String, risk: String) -> Result<RiskPage, AppError> {
+    use crate::server::authz::{self, CommitteeNeed};
+    use crate::server::{db::risks, request};
+    let (viewer, mut tx) = request::begin().await?;
+    let c = authz::committee(&mut tx, viewer.as_ref(), &committee, CommitteeNeed::Member).await?;
+    let id = risk_id(&risk)?;
+    let row = risks::risk(&mut tx, c.id, id).await?.ok_or_else(|| AppError::not_found("that risk"))?;
+    let history = risks::history(&mut tx, id).await?;
+    let mitigations = risks::mitigations(&mut tx, c.id, Some(id)).await?.into_iter().map(|(_, a)| a).collect();
+    let can_edit = authz::may_manage_risks(viewer.as_ref(), c.id) && !row.closed;
+    let choices = if can_edit { risks::action_choices(&mut tx, c.id).await? } else { Vec::new() };
+    tx.commit().await?;
+    Ok(RiskPage {
+        can_assess: authz::may_assess_risk(viewer.as_ref(), c.id) && !row.closed,
+        can_edit,
+        committee: committee_ref(&c),
+        risk: row,
+        history,
+        mitigations,
+        choices,
+    })
+}
+
+/// Requires: a lead officer of the committee. Adds a risk with its first assessment.
+#[server(endpoint = "add_risk")]
+#[allow(clippy::too_many_arguments)]
+pub async fn add_risk(
+    committee: String,
+    reference: String,
+    title: String,
+    description: String,
+    cause: String,
+    consequence: String,
+    owner: String,
+    controls: String,
+    likelihood: String,
+    impact: String,
+    target_score: String,
+    review_on: String,
+) -> Result<(), AppError> {
+    use crate::domain::risk::{check_assessment, check_risk, RiskForm};
+    use crate::server::authz::{self, CommitteeNeed};
+    use crate::server::{db::risks, request};
+    let (viewer, mut tx) = request::begin().await?;
+    let c = authz::committee(&mut tx, viewer.as_ref(), &committee, CommitteeNeed::Lead).await?;
+    let form = RiskForm {
+        reference: &reference,
+        title: &title,
+        description: &description,
+        cause: &cause,
+        consequence: &consequence,
+        owner: &owner,
+        controls: &controls,
+        target_score: &target_score,
+        review_on: &review_on,
+    };
+    let (wording, first) = match (check_risk(&form), check_assessment(&likelihood, &impact, "")) {
+        (Ok(w), Ok(a)) => (w, a),
+        (Err(AppError::Invalid(mut a)), Err(AppError::Invalid(b))) => {
+            a.extend(b);
+            return Err(AppError::Invalid(a));
+        }
+        (Err(e), _) | (_, Err(e)) => return Err(e),
+    };
+    let id = risks::add_risk(&mut tx, c.id, &wording, &first).await?;
+    tx.commit().await?;
+    request::notice(format!("Added risk {} to the register.", wording.reference)).await?;
+    request::redirect(&format!("/committees/{}/risks/{id}", c.slug))
+}
+
+/// Requires: a lead officer of the committee. Re-words the risk, if nobody changed it since
+/// `version`.
+#[server(endpoint = "edit_risk")]
+#[allow(clippy::too_many_arguments)]
+pub async fn edit_risk(
+    committee: String,
+    risk: String,
+    version: i32,
+    reference: String,
+    title: String,
+    description: String,
+    cause: String,
+    consequence: String,
+    owner: String,
+    controls: String,
+    target_score: String,
+    review_on: String,
+) -> Result<(), AppError> {
+    use crate::domain::risk::{check_risk, RiskForm};
+    use crate::server::authz::{self, CommitteeNeed};
+    use crate::server::{db::risks, request};
+    let (viewer, mut tx) = request::begin().await?;
+    let c = authz::committee(&mut tx, viewer.as_ref(), &committee, CommitteeNeed::Lead).await?;
+    let current = risks::risk(&mut tx, c.id, risk_id(&risk)?).await?.ok_or_else(|| AppError::not_found("that risk"))?;
+    let wording = check_risk(&RiskForm {
+        reference: &reference,
+        title: &title,
+        description: &description,
+        cause: &cause,
+        consequence: &consequence,
+        owner: &owner,
+        controls: &controls,
+        target_score: &target_score,
+        review_on: &review_on,
+    })?;
+    risks::edit_risk(&mut tx, &current, c.id, version, &wording).await?;
+    tx.commit().await?;
+    request::notice(format!("Saved risk {}.", wording.reference)).await
+}
+
+/// Requires: a contributor or lead officer of the committee. Records a new likelihood and
+/// impact, if nobody changed the risk since `version`.
+#[server(endpoint = "assess_risk")]
+pub async fn assess_risk(
+    committee: String,
+    risk: String,
+    version: i32,
+    likelihood: String,
+    impact: String,
+    note: String,
+) -> Result<(), AppError> {
+    use crate::domain::risk::{check_assessment, rating, score};
+    use crate::server::authz::{self, CommitteeNeed};
+    use crate::server::{db::risks, request};
+    let (viewer, mut tx) = request::begin().await?;
+    let c = authz::committee(&mut tx, viewer.as_ref(), &committee, CommitteeNeed::Contributor).await?;
+    let current = risks::risk(&mut tx, c.id, risk_id(&risk)?).await?.ok_or_else(|| AppError::not_found("that risk"))?;
+    let a = check_assessment(&likelihood, &impact, &note)?;
+    risks::assess(&mut tx, &current, c.id, version, &a).await?;
+    tx.commit().await?;
+    request::notice(format!("Assessed {}: now {}.", current.reference, rating(score(a.likelihood, a.impact)))).await
+}
+
+/// Requires: a lead officer of the committee. Closes the risk; it stays in the register with
+/// its history.
+#[server(endpoint = "close_risk")]
+pub async fn close_risk(committee: String, risk: String, version: i32, reason: String) -> Result<(), AppError> {
+    use crate::domain::risk::check_closing;
+    use crate::server::authz::{self, CommitteeNeed};
+    use crate::server::{db::risks, request};
+    let (viewer, mut tx) = request::begin().await?;
+    let c = authz::committee(&mut tx, viewer.as_ref(), &committee, CommitteeNeed::Lead).await?;
+    let current = risks::risk(&mut tx, c.id, risk_id(&risk)?).await?.ok_or_else(|| AppError::not_found("that risk"))?;
+    let reason = check_closing(&reason)?;
+    risks::close_risk(&mut tx, &current, c.id, version, &reason).await?;
+    tx.commit().await?;
+    request::notice(format!("Closed risk {}.", current.reference)).await
+}
+
+/// Requires: a lead officer of the committee. Links one of the committee's plan actions as
+/// mitigating the risk.
+#[server(endpoint = "link_risk_action")]
+pub async fn link_risk_action(committee: String, risk: String, action: String) -> Result<(), AppError> {
+    use crate::server::authz::{self, CommitteeNeed};
+    use crate::server::{db::risks, request};
+    let (viewer, mut tx) = request::begin().await?;
+    let c = authz::committee(&mut tx, viewer.as_ref(), &committee, CommitteeNeed::Lead).await?;
+    let current = risks::risk(&mut tx, c.id, risk_id(&risk)?).await?.ok_or_else(|| AppError::not_found("that risk"))?;
+    let wanted = uuid::Uuid::parse_str(action.trim()).ok();
+    let choice = risks::action_choices(&mut tx, c.id)
+        .await?
+        .into_iter()
+        .find(|a| Some(a.id) == wanted)
+        .ok_or_else(|| AppError::invalid("action", "Choose one of this committee's plan actions."))?;
+    let message = if risks::link_action(&mut tx, &current, c.id, &choice).await? {
+        format!("Action {} now mitigates risk {}.", choice.reference, current.reference)
+    } else {
+        format!("Action {} already mitigates risk {}.", choice.reference, current.reference)
+    };
+    tx.commit().await?;
+    request::notice(message).await
+}
+
+/// Requires: a lead officer of the committee.
+#[server(endpoint = "unlink_risk_action")]
+pub async fn unlink_risk_action(committee: String, risk: String, action: String) -> Result<(), AppError> {
+    use crate::server::authz::{self, CommitteeNeed};
+    use crate::server::{db::risks, request};
+    let (viewer, mut tx) = request::begin().await?;
+    let c = authz::committee(&mut tx, viewer.as_ref(), &committee, CommitteeNeed::Lead).await?;
+    let current = risks::risk(&mut tx, c.id, risk_id(&risk)?).await?.ok_or_else(|| AppError::not_found("that risk"))?;
+    let action = uuid::Uuid::parse_str(action.trim()).map_err(|_| AppError::not_found("that link"))?;
+    if !risks::unlink_action(&mut tx, &current, c.id, action).await? {
+        return Err(AppError::not_found("that link"));
+    }
+    tx.commit().await?;
+    request::notice(format!("Removed the action from risk {}.", current.reference)).await
+}
