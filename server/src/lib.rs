@@ -13,6 +13,7 @@ pub mod page_cache;
 pub mod plan_upload;
 pub mod plan_xlsx;
 pub mod renderer;
+pub mod report_files;
 pub mod routes;
 pub mod scale;
 pub mod security;

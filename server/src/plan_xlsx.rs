@@ -54,6 +54,40 @@ pub fn write_xlsx(rows: &[PlanCsvRow]) -> Result<Vec<u8>, XlsxError> {
     workbook.save_to_buffer()
 }
 
+/// Tables as a workbook, one sheet each (the first row of each its header, bold, frozen and
+/// filterable), every cell text and neutralised as in [`write_xlsx`]: the COG report's
+/// sections use it.
+pub fn write_tables(sheets: &[(&str, Vec<Vec<String>>)]) -> Result<Vec<u8>, XlsxError> {
+    let mut workbook = Workbook::new();
+    let header = Format::new().set_bold().set_align(FormatAlign::Top);
+    let cell = Format::new().set_text_wrap().set_align(FormatAlign::Top);
+    for (name, rows) in sheets {
+        let sheet = workbook.add_worksheet();
+        sheet.set_name(*name)?;
+        let columns = rows.first().map(Vec::len).unwrap_or(0);
+        for (index, row) in rows.iter().enumerate() {
+            let at = u32::try_from(index).map_err(|_| XlsxError::RowColumnLimitError)?;
+            for (column, text) in row.iter().enumerate() {
+                let column = u16::try_from(column).map_err(|_| XlsxError::RowColumnLimitError)?;
+                if !text.is_empty() {
+                    let format = if index == 0 { &header } else { &cell };
+                    sheet.write_string_with_format(at, column, neutralise(text), format)?;
+                }
+            }
+        }
+        for column in 0..columns {
+            let widest = rows.iter().filter_map(|r| r.get(column)).map(|t| t.chars().count()).max().unwrap_or(8);
+            sheet.set_column_width(column as u16, (widest as f64 + 2.0).clamp(8.0, 60.0))?;
+        }
+        if columns > 0 {
+            sheet.set_freeze_panes(1, 0)?;
+            let last_row = u32::try_from(rows.len().saturating_sub(1)).unwrap_or(u32::MAX);
+            sheet.autofilter(0, 0, last_row, (columns - 1) as u16)?;
+        }
+    }
+    workbook.save_to_buffer()
+}
+
 /// The first sheet of a workbook as CSV text, plus problems only a workbook can have (cells
 /// holding a spreadsheet error). `Err` when the bytes are not a workbook this can read.
 pub fn sheet_as_csv(bytes: &[u8]) -> Result<(Vec<u8>, Vec<ImportProblem>), String> {

@@ -6,7 +6,7 @@ use crate::live::LiveHub;
 use crate::page_cache::{self, PageCache};
 use crate::renderer::{pages, PageRenderer};
 use crate::signed_in::{self, SignedIn};
-use crate::{auth, headers, import_upload, live, security};
+use crate::{auth, headers, import_upload, live, report_files, security};
 use app::server::state::AppState;
 use app::{shell, App};
 use axum::middleware::from_fn_with_state;
@@ -30,7 +30,7 @@ pub const PLAN_UPLOAD: &str = "/committees/{committee}/plans/import";
 pub const LIVE: &str = "/live";
 /// Routes outside the leptos page tree (the permission matrix test enumerates these with the
 /// pages and server functions, so a route added here without a matrix entry fails it).
-pub const PLAIN_ROUTES: [&str; 5] = [HEALTHZ, EXPORT_CSV, EXPORT_XLSX, PLAN_UPLOAD, LIVE];
+pub const PLAIN_ROUTES: [&str; 6] = [HEALTHZ, EXPORT_CSV, EXPORT_XLSX, PLAN_UPLOAD, LIVE, report_files::REPORT_FILE];
 
 /// Layers run outside in: trace, security headers, body limit, the same-origin check for anything that changes
 /// state, compression, the page cache (anonymous pages only, stored uncompressed), sessions,
@@ -51,6 +51,7 @@ pub fn router_with(state: AppState, cache: Arc<PageCache>, hub: Arc<LiveHub>, me
         .route(EXPORT_XLSX, get(import_upload::export_xlsx))
         .route(PLAN_UPLOAD, post(import_upload::upload_plan))
         .route(LIVE, get(live::stream::live))
+        .route(report_files::REPORT_FILE, get(report_files::download))
         .leptos_routes_with_context(&state, routes, || (), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())

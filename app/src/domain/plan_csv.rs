@@ -169,6 +169,23 @@ pub fn write_csv(rows: &[PlanCsvRow]) -> String {
     String::from_utf8(bytes).expect("cells are UTF-8")
 }
 
+/// Any table as CSV (the first row its header), in the same canonical form and with the
+/// same formula neutralisation as a plan's export: the COG report's sections use it.
+pub fn write_table(rows: &[Vec<String>]) -> String {
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .quote_style(csv::QuoteStyle::Necessary)
+        .flexible(true)
+        .from_writer(Vec::new());
+    for row in rows {
+        writer
+            .write_record(row.iter().map(|c| neutralise(c)).collect::<Vec<_>>().iter().map(|c| c.as_bytes()))
+            .expect("write to memory");
+    }
+    let bytes = writer.into_inner().expect("flush to memory");
+    String::from_utf8(bytes).expect("cells are UTF-8")
+}
+
 /// A plan file as read: every row as read (for a preview), every problem found, and the plan
 /// those rows make (complete only when there are no problems).
 #[derive(Debug, Clone, Default)]
