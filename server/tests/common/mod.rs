@@ -353,14 +353,19 @@ pub async fn database_digest(pool: &PgPool) -> String {
     .fetch_all(pool)
     .await
     .unwrap();
+    // One statement for every table: the digests run before and after each refused request.
+    let sql = tables
+        .iter()
+        .map(|t| {
+            format!(
+                "select '{t}'::text, (select coalesce(md5(string_agg(x::text, '|' order by x::text)), '-') from {t} x)"
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" union all ");
+    let rows: Vec<(String, String)> = sqlx::query_as(&format!("{sql} order by 1")).fetch_all(pool).await.unwrap();
     let mut digest = String::new();
-    for table in tables {
-        let d: String = sqlx::query_scalar(&format!(
-            "select coalesce(md5(string_agg(t::text, '|' order by t::text)), '-') from {table} t"
-        ))
-        .fetch_one(pool)
-        .await
-        .unwrap();
+    for (table, d) in rows {
         digest.push_str(&format!("{table}:{d};"));
     }
     digest

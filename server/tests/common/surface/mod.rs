@@ -8,6 +8,7 @@ mod actions;
 mod files;
 mod pages;
 mod protocols;
+mod quarterly;
 mod reads;
 mod structure;
 
@@ -89,6 +90,8 @@ pub enum Rule {
     ProtocolsChairOnly,
     /// Changing Clackmannanshire's published plan: its lead officers only.
     ClackLeadOnly,
+    /// Assessing Clackmannanshire's risks: its contributors and lead officers.
+    ClackUpdaters,
 }
 
 pub fn expected(rule: Rule, actor: Actor) -> Result<(), StatusCode> {
@@ -118,6 +121,9 @@ pub fn expected(rule: Rule, actor: Actor) -> Result<(), StatusCode> {
         },
         Rule::ProtocolsChairOnly => allow(actor == ProtocolsChair, StatusCode::FORBIDDEN),
         Rule::ClackLeadOnly => allow(actor == ClackLead, StatusCode::FORBIDDEN),
+        Rule::ClackUpdaters => {
+            allow(matches!(actor, ClackContributor | ClackLead | TwoCommittees), StatusCode::FORBIDDEN)
+        }
         Rule::ProtocolsSubgroupMembers => {
             allow(matches!(actor, ProtocolsChair | StirlingMember), StatusCode::FORBIDDEN)
         }
@@ -144,6 +150,15 @@ pub struct Targets {
     pub member: String,
     pub subgroup_member: String,
     pub token: String,
+    /// Clackmannanshire's risk (its version), the action linked to it, last quarter (closed)
+    /// and this quarter (open, with its dates).
+    pub risk: String,
+    pub risk_version: String,
+    pub linked_action: String,
+    pub closed_period: String,
+    pub open_period: String,
+    pub open_starts: String,
+    pub open_ends: String,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -204,6 +219,7 @@ pub fn entries() -> Vec<Entry> {
         structure::entries(),
         protocols::entries(),
         files::entries(),
+        quarterly::entries(),
     ]
     .into_iter()
     .flatten()
@@ -327,7 +343,15 @@ pub async fn setup_targets(pool: &PgPool) -> Targets {
         &protocol_version,
     )
     .await;
+    let q = quarterly::setup_quarterly(pool).await;
     Targets {
+        risk: q.risk,
+        risk_version: q.risk_version,
+        linked_action: q.linked_action,
+        closed_period: q.closed_period,
+        open_period: q.open_period,
+        open_starts: q.open_starts,
+        open_ends: q.open_ends,
         protocol_version,
         ratification_version,
         draft_priority,
@@ -435,6 +459,30 @@ pub fn flags() -> Vec<Flag> {
             rule: Rule::ClackLeadOnly,
             page: |_| format!("/committees/{CLACK}"),
             marker: |_| s("/plans/import\""),
+        },
+        Flag {
+            what: "adding a risk",
+            rule: Rule::ClackLeadOnly,
+            page: |_| format!("/committees/{CLACK}/risks"),
+            marker: |_| s("action=\"/api/add_risk\""),
+        },
+        Flag {
+            what: "assessing a risk",
+            rule: Rule::ClackUpdaters,
+            page: |t| format!("/committees/{CLACK}/risks/{}", t.risk),
+            marker: |_| s("action=\"/api/assess_risk\""),
+        },
+        Flag {
+            what: "re-wording a risk",
+            rule: Rule::ClackLeadOnly,
+            page: |t| format!("/committees/{CLACK}/risks/{}", t.risk),
+            marker: |_| s("action=\"/api/edit_risk\""),
+        },
+        Flag {
+            what: "closing a quarter",
+            rule: Rule::ClackLeadOnly,
+            page: |_| format!("/committees/{CLACK}/periods"),
+            marker: |_| s("action=\"/api/close_period\""),
         },
         Flag {
             what: "a new sign-in link",

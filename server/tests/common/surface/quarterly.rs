@@ -1,0 +1,254 @@
+//! The quarterly cycle: the risk register, the reporting periods and the COG report with its
+//! files. Never public: Clackmannanshire's members read; contributors assess; lead officers
+//! write.
+
+use super::*;
+
+/// A risk's fields as the add and edit forms send them.
+fn risk_fields(more: Vec<(&'static str, String)>) -> Vec<(&'static str, String)> {
+    let mut fields = vec![
+        ("committee", s(CLACK)),
+        ("reference", s("RM1")),
+        ("title", s("Matrix risk")),
+        ("description", s("A risk the matrix adds")),
+        ("cause", s("A cause")),
+        ("consequence", s("A consequence")),
+        ("owner", s("Lead Officer")),
+        ("controls", s("Controls")),
+        ("target_score", s("6")),
+        ("review_on", s("")),
+    ];
+    fields.extend(more);
+    fields
+}
+
+pub fn entries() -> Vec<Entry> {
+    use Kind::*;
+    vec![
+        Entry {
+            key: "/committees/{committee}/risks",
+            kind: Page,
+            rule: Rule::ClackMembers,
+            request: |_, _| (format!("/committees/{CLACK}/risks"), vec![]),
+        },
+        Entry {
+            key: "/committees/{committee}/risks/{risk}",
+            kind: Page,
+            rule: Rule::ClackMembers,
+            request: |t, _| (format!("/committees/{CLACK}/risks/{}", t.risk), vec![]),
+        },
+        Entry {
+            key: "/committees/{committee}/periods",
+            kind: Page,
+            rule: Rule::ClackMembers,
+            request: |_, _| (format!("/committees/{CLACK}/periods"), vec![]),
+        },
+        Entry {
+            key: "/committees/{committee}/periods/{period}",
+            kind: Page,
+            rule: Rule::ClackMembers,
+            request: |t, _| (format!("/committees/{CLACK}/periods/{}", t.closed_period), vec![]),
+        },
+        Entry {
+            key: "/committees/{committee}/periods/{period}/download/{file}",
+            kind: Page,
+            rule: Rule::ClackMembers,
+            request: |t, _| (format!("/committees/{CLACK}/periods/{}/download/attention.csv", t.closed_period), vec![]),
+        },
+        Entry {
+            key: "/committees/{committee}/periods/{period}/download/{file}",
+            kind: Page,
+            rule: Rule::ClackMembers,
+            request: |t, _| (format!("/committees/{CLACK}/periods/{}/download/report.xlsx", t.closed_period), vec![]),
+        },
+        Entry {
+            key: "/committees/{committee}/periods/{period}/download/{file}",
+            kind: Page,
+            rule: Rule::ClackMembers,
+            request: |t, _| (format!("/committees/{CLACK}/periods/{}/download/report.pdf", t.closed_period), vec![]),
+        },
+        Entry {
+            key: "/api/risk_register",
+            kind: Read,
+            rule: Rule::ClackMembers,
+            request: |_, _| (s("/api/risk_register"), vec![("committee", s(CLACK))]),
+        },
+        Entry {
+            key: "/api/risk",
+            kind: Read,
+            rule: Rule::ClackMembers,
+            request: |t, _| (s("/api/risk"), vec![("committee", s(CLACK)), ("risk", t.risk.clone())]),
+        },
+        Entry {
+            key: "/api/reporting_periods",
+            kind: Read,
+            rule: Rule::ClackMembers,
+            request: |_, _| (s("/api/reporting_periods"), vec![("committee", s(CLACK))]),
+        },
+        Entry {
+            key: "/api/cog_report",
+            kind: Read,
+            rule: Rule::ClackMembers,
+            request: |t, _| (s("/api/cog_report"), vec![("committee", s(CLACK)), ("period", t.closed_period.clone())]),
+        },
+        Entry {
+            key: "/api/add_risk",
+            kind: Write,
+            rule: Rule::ClackLeadOnly,
+            request: |_, _| (s("/api/add_risk"), risk_fields(vec![("likelihood", s("4")), ("impact", s("3"))])),
+        },
+        Entry {
+            key: "/api/edit_risk",
+            kind: Write,
+            rule: Rule::ClackLeadOnly,
+            request: |t, _| {
+                (s("/api/edit_risk"), risk_fields(vec![("risk", t.risk.clone()), ("version", t.risk_version.clone())]))
+            },
+        },
+        Entry {
+            key: "/api/assess_risk",
+            kind: Write,
+            rule: Rule::ClackUpdaters,
+            request: |t, _| {
+                (
+                    s("/api/assess_risk"),
+                    vec![
+                        ("committee", s(CLACK)),
+                        ("risk", t.risk.clone()),
+                        ("version", t.risk_version.clone()),
+                        ("likelihood", s("5")),
+                        ("impact", s("4")),
+                        ("note", s("Matrix assessment")),
+                    ],
+                )
+            },
+        },
+        Entry {
+            key: "/api/close_risk",
+            kind: Write,
+            rule: Rule::ClackLeadOnly,
+            request: |t, _| {
+                (
+                    s("/api/close_risk"),
+                    vec![
+                        ("committee", s(CLACK)),
+                        ("risk", t.risk.clone()),
+                        ("version", t.risk_version.clone()),
+                        ("reason", s("Matrix closing")),
+                    ],
+                )
+            },
+        },
+        Entry {
+            key: "/api/link_risk_action",
+            kind: Write,
+            rule: Rule::ClackLeadOnly,
+            request: |t, _| {
+                (
+                    s("/api/link_risk_action"),
+                    vec![("committee", s(CLACK)), ("risk", t.risk.clone()), ("action", t.draft_action.clone())],
+                )
+            },
+        },
+        Entry {
+            key: "/api/unlink_risk_action",
+            kind: Write,
+            rule: Rule::ClackLeadOnly,
+            request: |t, _| {
+                (
+                    s("/api/unlink_risk_action"),
+                    vec![("committee", s(CLACK)), ("risk", t.risk.clone()), ("action", t.linked_action.clone())],
+                )
+            },
+        },
+        Entry {
+            key: "/api/close_period",
+            kind: Write,
+            rule: Rule::ClackLeadOnly,
+            request: |t, _| (s("/api/close_period"), vec![("committee", s(CLACK)), ("period", t.open_period.clone())]),
+        },
+        Entry {
+            key: "/api/set_period_dates",
+            kind: Write,
+            rule: Rule::ClackLeadOnly,
+            request: |t, _| {
+                (
+                    s("/api/set_period_dates"),
+                    vec![
+                        ("committee", s(CLACK)),
+                        ("period", t.open_period.clone()),
+                        ("starts_on", t.open_starts.clone()),
+                        ("ends_on", t.open_ends.clone()),
+                    ],
+                )
+            },
+        },
+    ]
+}
+
+/// What the quarterly entries replay: a risk with one linked action, a closed quarter (last
+/// quarter) and an open one (this quarter), made through the app's own functions as
+/// Clackmannanshire's lead officer.
+pub struct Quarterly {
+    pub risk: String,
+    pub risk_version: String,
+    pub linked_action: String,
+    pub closed_period: String,
+    pub open_period: String,
+    pub open_starts: String,
+    pub open_ends: String,
+}
+
+pub async fn setup_quarterly(pool: &PgPool) -> Quarterly {
+    use app::domain::period::Quarter;
+    use app::domain::risk::{check_assessment, check_risk, RiskForm};
+    use app::server::db::{self, members, periods, risks};
+    let lead: uuid::Uuid = sqlx::query_scalar("select id from people where email = 'clacks.lead@example.org'")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    let mut tx = db::begin_as(pool, Some(lead)).await.unwrap();
+    let c = members::committee_by_slug(&mut tx, CLACK).await.unwrap().unwrap();
+    let wording = check_risk(&RiskForm {
+        reference: "R1",
+        title: "Partners cannot evidence the impact of training",
+        description: "Training is delivered but its effect on practice is not known.",
+        cause: "No shared evaluation framework",
+        consequence: "Resources spent without assurance",
+        owner: "Learning and Development subgroup chair",
+        controls: "Attendance recorded",
+        target_score: "4",
+        review_on: "",
+    })
+    .unwrap();
+    let risk = risks::add_risk(&mut tx, c.id, &wording, &check_assessment("3", "3", "").unwrap()).await.unwrap();
+    let row = risks::risk(&mut tx, c.id, risk).await.unwrap().unwrap();
+    let choice = risks::action_choices(&mut tx, c.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|a| a.href.contains("/plans/2023-25/"))
+        .expect("a published action to link");
+    assert!(risks::link_action(&mut tx, &row, c.id, &choice).await.unwrap());
+    let today = periods::today(&mut tx).await.unwrap();
+    let (open, closed) = (Quarter::of(today), Quarter::of(today).previous());
+    let (s_on, e_on) = closed.dates();
+    let period = periods::set_period(&mut tx, &c, &closed.slug(), &closed.label(), s_on, e_on).await.unwrap();
+    let snapshot = periods::gather(&mut tx, &c, &closed.slug(), &closed.label(), &s_on.to_string(), &e_on.to_string())
+        .await
+        .unwrap();
+    periods::close(&mut tx, &c, period, &snapshot, None, "").await.unwrap();
+    tx.commit().await.unwrap();
+    let version: i32 =
+        sqlx::query_scalar("select version from risks where id = $1").bind(risk).fetch_one(pool).await.unwrap();
+    let (os, oe) = open.dates();
+    Quarterly {
+        risk: risk.to_string(),
+        risk_version: version.to_string(),
+        linked_action: choice.id.to_string(),
+        closed_period: closed.slug(),
+        open_period: open.slug(),
+        open_starts: os.to_string(),
+        open_ends: oe.to_string(),
+    }
+}

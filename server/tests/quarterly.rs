@@ -1,0 +1,414 @@
+//! The quarterly cycle against a real database: closing a quarter freezes a snapshot that
+//! later edits never change (and the database refuses to change, whoever asks), the COG
+//! report's exceptions are exactly what the plan holds, risk scores and bands, and the
+//! report's files (CSV, workbook, PDF).
+
+mod common;
+
+use common::TestApp;
+use sqlx::PgPool;
+
+const CLACK: &str = "clackmannanshire";
+const PLAN: &str = "2023-25";
+const LEAD: &str = "clacks.lead@example.org";
+const CONTRIBUTOR: &str = "clacks.contributor@example.org";
+
+fn logs() {
+    let _ = tracing_subscriber::fmt().with_test_writer().with_env_filter("error").try_init();
+}
+
+/// Last quarter, which has ended whenever the tests run.
+async fn last_quarter(pool: &PgPool) -> String {
+    let today: String = sqlx::query_scalar("select current_date::text").fetch_one(pool).await.unwrap();
+    let today = app::domain::dates::IsoDate::parse(&today).unwrap();
+    app::domain::period::Quarter::of(today).previous().slug()
+}
+
+async fn close(app: &TestApp, cookie: &str, period: &str, reason: Option<&str>) -> common::TestResponse {
+    let mut fields = vec![("committee", CLACK), ("period", period)];
+    if let Some(r) = reason {
+        fields.push(("reason", r));
+    }
+    app.post("/api/close_period", &fields, Some(cookie)).await
+}
+
+async fn snapshot_rows(pool: &PgPool) -> Vec<(uuid::Uuid, serde_json::Value, Option<uuid::Uuid>)> {
+    sqlx::query_as("select id, data, supersedes from period_snapshots order by taken_at, id")
+        .fetch_all(pool)
+        .await
+        .unwrap()
+}
+
+/// An action of the published plan, with its version.
+async fn published_action(pool: &PgPool, nth: i64) -> (String, String) {
+    sqlx::query_as(
+        "select a.id::text, a.version::text from actions a join plan_actions pa on pa.action_id = a.id
+           join plans p on p.id = pa.plan_id
+          where p.slug = $1 and pa.retired_at is null and a.status is distinct from 'P' and a.owner_committee_id is not null
+          order by a.id offset $2 limit 1",
+    )
+    .bind(PLAN)
+    .bind(nth)
+    .fetch_one(pool)
+    .await
+    .unwrap()
+}
+
+async fn update(
+    app: &TestApp,
+    cookie: &str,
+    action: &(String, String),
+    fields: &[(&str, &str)],
+) -> common::TestResponse {
+    let mut all = vec![("action", action.0.as_str()), ("version", action.1.as_str()), ("evidence", "")];
+    all.extend_from_slice(fields);
+    app.post("/api/update_action", &all, Some(cookie)).await
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_closed_quarter_never_changes_and_the_database_refuses_to_change_it(pool: PgPool) {
+    logs();
+    let app = TestApp::with_demo(pool.clone()).await;
+    let lead = app.sign_in(LEAD).await;
+    let contributor = app.sign_in(CONTRIBUTOR).await;
+    let period = last_quarter(&pool).await;
+    let closed = close(&app, &lead, &period, None).await;
+    assert!(closed.status.is_success() || closed.status.is_redirection(), "{}: {}", closed.status, closed.body);
+    let before = snapshot_rows(&pool).await;
+    assert_eq!(before.len(), 1);
+    let report_before = app.get_with_cookie(&format!("/committees/{CLACK}/periods/{period}"), &lead).await;
+    assert_eq!(report_before.status, 200);
+
+    // Later edits: an action goes red, its wording is untouched, a risk is added.
+    let action = published_action(&pool, 0).await;
+    let r = update(&app, &contributor, &action, &[("status", "A"), ("progress", "Later: now amber")]).await;
+    assert!(r.status.is_success() || r.status.is_redirection(), "{}", r.body);
+    let after = snapshot_rows(&pool).await;
+    assert_eq!(before, after, "a later edit changed the snapshot");
+    let report_after = app.get_with_cookie(&format!("/committees/{CLACK}/periods/{period}"), &lead).await;
+    assert!(!report_after.body.contains("Later: now amber"), "the report shows an edit made after it closed");
+
+    // The database refuses to change or remove it, as its owner and as the server's role.
+    for (who, db) in [("owner", &app.pool), ("fv_app", &app.app_pool)] {
+        for sql in [
+            "update period_snapshots set reason = 'tampered'",
+            "update period_snapshots set data = '{}'::jsonb",
+            "delete from period_snapshots",
+            "truncate period_snapshots cascade",
+        ] {
+            let result = sqlx::query(sql).execute(db).await;
+            assert!(result.is_err(), "{who} could run {sql}");
+        }
+    }
+    assert_eq!(snapshot_rows(&pool).await, before);
+
+    // Closing again without a reason is refused and changes nothing; with one, the first
+    // snapshot is kept, marked superseded by the new one.
+    let refused = close(&app, &lead, &period, None).await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert_eq!(snapshot_rows(&pool).await, before);
+    let again = close(&app, &lead, &period, Some("Closed before the last updates were in")).await;
+    assert!(again.status.is_success() || again.status.is_redirection(), "{}", again.body);
+    let both = snapshot_rows(&pool).await;
+    assert_eq!(both.len(), 2);
+    assert_eq!(both[0], before[0], "the superseded snapshot changed");
+    assert_eq!(both[1].2, Some(before[0].0));
+    let page = app.get_with_cookie(&format!("/committees/{CLACK}/periods/{period}"), &lead).await;
+    assert!(page.body.contains("Later: now amber"), "the new report is made from the plan as it stands");
+    assert!(page.body.contains("Superseded"));
+
+    // The audit trail says who closed it and when.
+    let audited: Vec<(String, String)> = sqlx::query_as(
+        "select e.summary, p.email from audit_events e join people p on p.id = e.person_id
+          where e.entity = 'period_snapshot' order by e.occurred_at",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(audited.len(), 2, "{audited:?}");
+    assert!(audited.iter().all(|(_, email)| email == LEAD));
+}
+
+/// The report's exception lists, against what the database says of the published plan at the
+/// moment of closing.
+#[sqlx::test(migrations = "../migrations")]
+async fn the_reports_exceptions_are_exactly_what_the_plan_holds(pool: PgPool) {
+    logs();
+    let app = TestApp::with_demo(pool.clone()).await;
+    let lead = app.sign_in(LEAD).await;
+    let contributor = app.sign_in(CONTRIBUTOR).await;
+    // One action red with a reason and a revised timescale, moved twice.
+    let red = published_action(&pool, 1).await;
+    let r = update(
+        &app,
+        &contributor,
+        &red,
+        &[
+            ("status", "R"),
+            ("progress", "Blocked on data sharing"),
+            ("revised_timescale", "June 2026"),
+            ("reason", "Awaiting the data sharing agreement"),
+        ],
+    )
+    .await;
+    assert!(r.status.is_redirection() || r.status.is_success(), "{}", r.body);
+    let version: i32 = sqlx::query_scalar("select version from actions where id = $1::uuid")
+        .bind(&red.0)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let red = (red.0, version.to_string());
+    let r = update(
+        &app,
+        &contributor,
+        &red,
+        &[
+            ("status", "R"),
+            ("progress", "Blocked on data sharing"),
+            ("revised_timescale", "December 2026"),
+            ("reason", "The agreement was delayed again"),
+        ],
+    )
+    .await;
+    assert!(r.status.is_redirection() || r.status.is_success(), "{}", r.body);
+    // One action left alone for 100 days.
+    let stale = published_action(&pool, 2).await;
+    sqlx::query("update actions set updated_at = now() - interval '100 days' where id = $1::uuid")
+        .bind(&stale.0)
+        .execute(&pool)
+        .await
+        .unwrap();
+
+    let period = last_quarter(&pool).await;
+    let closed = close(&app, &lead, &period, None).await;
+    assert!(closed.status.is_success() || closed.status.is_redirection(), "{}", closed.body);
+    let data: serde_json::Value =
+        sqlx::query_scalar("select data from period_snapshots").fetch_one(&pool).await.unwrap();
+    let snapshot: app::domain::report::Snapshot = serde_json::from_value(data).unwrap();
+    let report = app::domain::report::cog_report(&snapshot, None);
+    let plan = report.plans.iter().find(|p| p.slug == PLAN).expect("the published plan is in the report");
+
+    let ids = |actions: &[app::domain::report::ReportAction]| {
+        let mut v: Vec<String> = actions.iter().map(|a| a.action.id.to_string()).collect();
+        v.sort();
+        v
+    };
+    let expected = |sql: &'static str| {
+        let pool = pool.clone();
+        async move {
+            let mut v: Vec<String> = sqlx::query_scalar(sql).bind(PLAN).fetch_all(&pool).await.unwrap();
+            v.sort();
+            v
+        }
+    };
+    let live = "from actions a join plan_actions pa on pa.action_id = a.id join plans p on p.id = pa.plan_id
+                where p.slug = $1 and pa.retired_at is null";
+    let red_or_amber =
+        expected(Box::leak(format!("select a.id::text {live} and a.status in ('R', 'A')").into_boxed_str())).await;
+    assert!(red_or_amber.contains(&red.0));
+    assert_eq!(ids(&plan.attention), red_or_amber, "red and amber");
+    let stale_expected = expected(Box::leak(
+        format!(
+            "select a.id::text {live} and a.status is distinct from 'P' and (now()::date - a.updated_at::date) >= 90"
+        )
+        .into_boxed_str(),
+    ))
+    .await;
+    assert!(stale_expected.contains(&stale.0));
+    assert_eq!(ids(&plan.not_updated), stale_expected, "not updated for 90 days");
+    let shown = plan.attention.iter().find(|a| a.action.id.to_string() == red.0).unwrap();
+    assert_eq!(shown.action.revision_reason.as_deref(), Some("The agreement was delayed again"));
+    assert_eq!(shown.action.revised_timescale.as_deref(), Some("December 2026"));
+    // Commitment integrity: moved twice, the published timescale kept beside the current one.
+    let moved = plan.moved.iter().find(|a| a.action.id.to_string() == red.0).expect("the moved action is listed");
+    assert_eq!(moved.timescale_moves, 2);
+    assert_eq!(moved.current_timescale(), "December 2026");
+    let published: String = sqlx::query_scalar("select timescale from actions where id = $1::uuid")
+        .bind(&red.0)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(moved.original_timescale, published);
+    // Nothing else moved in the demo plan.
+    assert_eq!(plan.moved.len(), 1, "{:?}", plan.moved.iter().map(|a| &a.action.reference).collect::<Vec<_>>());
+
+    // The page puts the exceptions before the whole plan.
+    let page = app.get_with_cookie(&format!("/committees/{CLACK}/periods/{period}"), &lead).await;
+    let at = |text: &str| page.body.find(text).unwrap_or_else(|| panic!("{text:?} is not on the report page"));
+    assert!(at("Exceptions") < at("The whole plan"));
+    assert!(at("The agreement was delayed again") < at("The whole plan"), "the reason is not among the exceptions");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn risk_scores_and_bands_follow_each_assessment(pool: PgPool) {
+    logs();
+    let app = TestApp::with_demo(pool.clone()).await;
+    let lead = app.sign_in(LEAD).await;
+    let contributor = app.sign_in(CONTRIBUTOR).await;
+    let add = app
+        .post(
+            "/api/add_risk",
+            &[
+                ("committee", CLACK),
+                ("reference", "R7"),
+                ("title", "Staff turnover in social work"),
+                ("description", "Vacancies slow the response"),
+                ("cause", "Recruitment"),
+                ("consequence", "Delays"),
+                ("owner", "Chief Social Work Officer"),
+                ("controls", "Agency cover"),
+                ("likelihood", "2"),
+                ("impact", "2"),
+                ("target_score", "4"),
+                ("review_on", "2027-03-31"),
+            ],
+            Some(&lead),
+        )
+        .await;
+    assert!(add.status.is_redirection() || add.status.is_success(), "{}", add.body);
+    let (id, version): (uuid::Uuid, i32) =
+        sqlx::query_as("select id, version from risks where reference = 'R7'").fetch_one(&pool).await.unwrap();
+    let register = app.get_with_cookie(&format!("/committees/{CLACK}/risks"), &contributor).await;
+    assert!(register.body.contains("Staff turnover in social work"));
+    for (l, i, band) in [("4", "4", "Very high"), ("3", "4", "High"), ("1", "3", "Low"), ("2", "3", "Medium")] {
+        let version: i32 =
+            sqlx::query_scalar("select version from risks where id = $1").bind(id).fetch_one(&pool).await.unwrap();
+        let r = app
+            .post(
+                "/api/assess_risk",
+                &[
+                    ("committee", CLACK),
+                    ("risk", &id.to_string()),
+                    ("version", &version.to_string()),
+                    ("likelihood", l),
+                    ("impact", i),
+                    ("note", ""),
+                ],
+                Some(&contributor),
+            )
+            .await;
+        assert!(r.status.is_redirection() || r.status.is_success(), "{}", r.body);
+        let score: i32 = l.parse::<i32>().unwrap() * i.parse::<i32>().unwrap();
+        let page = app.get_with_cookie(&format!("/committees/{CLACK}/risks/{id}"), &contributor).await;
+        assert!(
+            page.body.contains(&app::domain::risk::rating(score as u8))
+                && app::domain::risk::rating(score as u8).ends_with(band),
+            "score {score} is not shown as {band}"
+        );
+    }
+    // A stale version is refused and changes nothing.
+    let stale = app
+        .post(
+            "/api/assess_risk",
+            &[
+                ("committee", CLACK),
+                ("risk", &id.to_string()),
+                ("version", &version.to_string()),
+                ("likelihood", "5"),
+                ("impact", "5"),
+                ("note", ""),
+            ],
+            Some(&contributor),
+        )
+        .await;
+    assert_eq!(stale.status, 409, "{}", stale.body);
+    let (l, i): (i16, i16) =
+        sqlx::query_as("select likelihood, impact from risks where id = $1").bind(id).fetch_one(&pool).await.unwrap();
+    assert_eq!((l, i), (2, 3));
+    let history: i64 = sqlx::query_scalar("select count(*) from risk_assessments where risk_id = $1")
+        .bind(id)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(history, 5, "the first assessment and four more");
+    // Out-of-range input is refused with the field named.
+    let bad = app
+        .post(
+            "/api/assess_risk",
+            &[
+                ("committee", CLACK),
+                ("risk", &id.to_string()),
+                ("version", "99"),
+                ("likelihood", "6"),
+                ("impact", "0"),
+                ("note", ""),
+            ],
+            Some(&contributor),
+        )
+        .await;
+    assert_eq!(bad.status, 422, "{}", bad.body);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_report_downloads_as_csv_workbook_and_pdf(pool: PgPool) {
+    logs();
+    let app = TestApp::with_demo(pool.clone()).await;
+    let lead = app.sign_in(LEAD).await;
+    let contributor = app.sign_in(CONTRIBUTOR).await;
+    let action = published_action(&pool, 0).await;
+    let r =
+        update(&app, &contributor, &action, &[("status", "A"), ("progress", "=HYPERLINK(\"http://evil.example\")")])
+            .await;
+    assert!(r.status.is_redirection() || r.status.is_success(), "{}", r.body);
+    let period = last_quarter(&pool).await;
+    let base = format!("/committees/{CLACK}/periods/{period}/download");
+    // Open: no files yet.
+    let open = app.get_raw(&format!("{base}/report.pdf"), Some(&lead)).await;
+    assert_eq!(open.status, 409);
+    close(&app, &lead, &period, None).await;
+
+    let csv = app.get_raw(&format!("{base}/attention.csv"), Some(&lead)).await;
+    assert_eq!(csv.status, 200);
+    assert!(csv.headers[axum::http::header::CONTENT_TYPE].to_str().unwrap().starts_with("text/csv"));
+    assert_eq!(csv.headers[axum::http::header::CACHE_CONTROL], "private, no-store");
+    let text = String::from_utf8(csv.bytes).unwrap();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_owned).collect();
+    assert_eq!(header[..3], ["Plan", "Ref", "Action"].map(str::to_owned));
+    let progress: Vec<String> = reader.records().map(|r| r.unwrap()[5].to_owned()).collect();
+    assert!(
+        progress.contains(&"'=HYPERLINK(\"http://evil.example\")".to_owned()),
+        "the formula is not neutralised: {progress:?}"
+    );
+    assert_eq!(app.get_raw(&format!("{base}/nothing.csv"), Some(&lead)).await.status, 404);
+
+    let xlsx = app.get_raw(&format!("{base}/report.xlsx"), Some(&lead)).await;
+    assert_eq!(xlsx.status, 200);
+    let workbook: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx.bytes)).unwrap();
+    use calamine::Reader;
+    let names = workbook.sheet_names();
+    let expected: Vec<String> = app::domain::report::SECTIONS.iter().map(|(_, n)| (*n).to_owned()).collect();
+    assert_eq!(names, expected);
+
+    let pdf = app.get_raw(&format!("{base}/report.pdf"), Some(&lead)).await;
+    assert_eq!(pdf.status, 200, "{}", String::from_utf8_lossy(&pdf.bytes));
+    assert!(pdf.bytes.starts_with(b"%PDF"));
+    assert_eq!(pdf.headers[axum::http::header::CONTENT_TYPE], "application/pdf");
+    let dir = std::env::temp_dir().join(format!("fv-pdf-test-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("report.pdf");
+    std::fs::write(&file, &pdf.bytes).unwrap();
+    let out =
+        std::process::Command::new("pdftotext").arg("-layout").arg(&file).arg("-").output().expect("pdftotext runs");
+    std::fs::remove_dir_all(&dir).ok();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let pages: Vec<&str> = text.split('\u{c}').filter(|p| !p.trim().is_empty()).collect();
+    assert!(pages.len() > 1, "the report fits on one page: {text}");
+    let committee_name: String =
+        sqlx::query_scalar("select name from committees where slug = $1").bind(CLACK).fetch_one(&pool).await.unwrap();
+    for (n, page) in pages.iter().enumerate() {
+        assert!(page.contains(&committee_name) && page.contains("Reported on"), "page {} has no running header", n + 1);
+    }
+    let exceptions = text.find("Exceptions").expect("the exceptions are in the PDF");
+    let whole = text.find("The whole plan").expect("the whole plan is in the PDF");
+    assert!(exceptions < whole, "the exceptions do not come first");
+    assert!(
+        !text.contains("Skip to main content") && !text.contains("Download as PDF"),
+        "navigation chrome is printed"
+    );
+
+    // Never public, and not for another committee's people.
+    assert_eq!(app.get_raw(&format!("{base}/report.pdf"), None).await.status, 401);
+    let falkirk = app.sign_in("falkirk.lead@example.org").await;
+    assert_eq!(app.get_raw(&format!("{base}/attention.csv"), Some(&falkirk)).await.status, 403);
+}
