@@ -77,7 +77,7 @@ impl ReportAction {
         self.action.revised_timescale.as_deref().unwrap_or(&self.action.timescale)
     }
 
-    fn snapshot_action(&self) -> SnapshotAction {
+    pub(crate) fn snapshot_action(&self) -> SnapshotAction {
         SnapshotAction {
             id: self.action.id,
             reference: self.action.reference.clone(),
@@ -357,11 +357,18 @@ pub fn section_rows(report: &CogReport, section: &str) -> Option<Vec<Vec<String>
     })
 }
 
+/// Snapshots made by hand, for the report's and the comparison's tests.
 #[cfg(test)]
-mod tests {
+pub(crate) mod fixtures {
     use super::*;
 
-    fn action(n: u128, reference: &str, status: Option<Status>, updated: &str, timescale: &str) -> ReportAction {
+    pub(crate) fn action(
+        n: u128,
+        reference: &str,
+        status: Option<Status>,
+        updated: &str,
+        timescale: &str,
+    ) -> ReportAction {
         ReportAction {
             action: DashboardAction {
                 id: Uuid::from_u128(n),
@@ -386,7 +393,7 @@ mod tests {
         }
     }
 
-    fn risk(n: u128, l: u8, i: u8, target: u8) -> SnapshotRisk {
+    pub(crate) fn risk(n: u128, l: u8, i: u8, target: u8) -> SnapshotRisk {
         SnapshotRisk {
             risk: RiskRow {
                 id: Uuid::from_u128(n),
@@ -411,7 +418,7 @@ mod tests {
         }
     }
 
-    fn snapshot(actions: Vec<ReportAction>, risks: Vec<SnapshotRisk>) -> Snapshot {
+    pub(crate) fn snapshot(actions: Vec<ReportAction>, risks: Vec<SnapshotRisk>) -> Snapshot {
         Snapshot {
             format: SNAPSHOT_FORMAT,
             committee: "Clackmannanshire CPC".into(),
@@ -434,6 +441,12 @@ mod tests {
             ratifications: vec![],
         }
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fixtures::{action, risk, snapshot};
+    use super::*;
 
     #[test]
     fn exceptions_are_exact_and_red_comes_first() {
