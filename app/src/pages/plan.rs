@@ -65,6 +65,9 @@ fn PlanBody(plan: PlanView) -> impl IntoView {
                 <a href=format!("{base}/export.csv") download="" rel="external">"Download as CSV"</a>
                 " · "
                 <a href=format!("{base}/export.xlsx") download="" rel="external">"Download as Excel (XLSX)"</a>
+                {(plan.state == crate::domain::plan::PlanState::Published).then(|| view! {
+                    " · " <a href=format!("{base}/summary")>"Latest quarterly summary"</a>
+                })}
             </p>
             <PlanLinks base=base.clone() can_edit=plan.can_edit reviews=plan.reviews.clone()/>
         </header>
