@@ -9,11 +9,13 @@ use crate::pages::{
     account::{invitation::InvitationPage, settings::AccountPage, sign_in::SignInPage},
     action::ActionPage,
     admin::AdminPage,
+    annual::AnnualSummaryPage,
     audit::AuditPage,
     committee::CommitteePage,
     members::MembersPage,
     my_work::MyWorkPage,
     overview::OverviewPage,
+    period_compare::PeriodComparePage,
     periods::{PeriodsPage, ReportPage},
     plan::PlanPage,
     plan_compare::PlanComparePage,
@@ -23,6 +25,7 @@ use crate::pages::{
     protocols::ProtocolsPage,
     risks::{RiskDetailPage, RiskRegisterPage},
     subgroup::SubgroupPage,
+    summary::PublicSummaryPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -72,6 +75,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/committees/:committee/plans/:plan/actions/:action") view=ActionPage ssr=SsrMode::Async/>
                     <Route path=path!("/committees/:committee/plans/:plan/edit") view=PlanEditPage ssr=SsrMode::Async/>
                     <Route path=path!("/committees/:committee/plans/:plan/compare/:review") view=PlanComparePage ssr=SsrMode::Async/>
+                    <Route path=path!("/committees/:committee/plans/:plan/summary") view=PublicSummaryPage ssr=SsrMode::Async/>
                     <Route path=path!("/subgroups/:subgroup") view=SubgroupPage ssr=SsrMode::Async/>
                     <Route path=path!("/protocols") view=ProtocolsPage ssr=SsrMode::Async/>
                     <Route path=path!("/protocols/:protocol") view=ProtocolPage ssr=SsrMode::Async/>
@@ -80,7 +84,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/committees/:committee/risks") view=RiskRegisterPage ssr=SsrMode::Async/>
                     <Route path=path!("/committees/:committee/risks/:risk") view=RiskDetailPage ssr=SsrMode::Async/>
                     <Route path=path!("/committees/:committee/periods") view=PeriodsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/committees/:committee/years/:year") view=AnnualSummaryPage ssr=SsrMode::Async/>
                     <Route path=path!("/committees/:committee/periods/:period") view=ReportPage ssr=SsrMode::Async/>
+                    <Route path=path!("/committees/:committee/periods/:period/compare/:other") view=PeriodComparePage ssr=SsrMode::Async/>
                     <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async/>
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
                     <Route path=path!("/invitations/:token") view=InvitationPage ssr=SsrMode::Async/>

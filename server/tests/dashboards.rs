@@ -57,7 +57,9 @@ async fn the_committee_page_is_its_dashboard_with_drafts_for_members_only(pool: 
 async fn a_move_to_red_lists_the_action_with_its_reason_and_as_changed_since_the_review(pool: PgPool) {
     let app = TestApp::with_demo(pool).await;
     let (action, version, description) = clacks_action(&app.pool).await;
-    let excerpt = app::domain::update::excerpt(&description);
+    // As the page writes it: the action picked may hold an ampersand.
+    let excerpt =
+        app::domain::update::excerpt(&description).replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
     let lead = app.sign_in("clacks.lead@example.org").await;
     let before = app.get(CLACKS).await.body;
     assert!(!section(&before, "Red and amber").contains(&excerpt));

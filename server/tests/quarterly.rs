@@ -412,3 +412,203 @@ async fn the_report_downloads_as_csv_workbook_and_pdf(pool: PgPool) {
     let falkirk = app.sign_in("falkirk.lead@example.org").await;
     assert_eq!(app.get_raw(&format!("{base}/attention.csv"), Some(&falkirk)).await.status, 403);
 }
+
+/// Every private text of the demo that could leak into a public page: leads, evidence, update
+/// notes, people's names and emails, the risk register, closing reasons.
+async fn private_texts(pool: &PgPool) -> Vec<String> {
+    sqlx::query_scalar(
+        "select t from (
+             select lead as t from actions union select evidence from actions
+             union select note from status_updates
+             union select display_name from people union select email from people
+             union select title from risks union select description from risks union select owner from risks
+             union select controls from risks union select cause from risks union select consequence from risks
+             union select reason from period_snapshots
+         ) x where length(t) >= 8",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_public_summary_shows_the_latest_quarter_in_public_words_only(pool: PgPool) {
+    logs();
+    let app = TestApp::with_demo(pool.clone()).await.with_live_cache().await;
+    let lead = app.sign_in(LEAD).await;
+    let contributor = app.sign_in(CONTRIBUTOR).await;
+    let summary = format!("/committees/{CLACK}/plans/{PLAN}/summary");
+    let before = app.get(&summary).await;
+    assert_eq!(before.status, 200);
+    assert!(before.body.contains("No quarter of this plan has been reported yet."));
+    // Private words around a delayed action: a note on the update, evidence, a risk.
+    let action = published_action(&pool, 3).await;
+    let r = update(
+        &app,
+        &contributor,
+        &action,
+        &[
+            ("status", "R"),
+            ("progress", "Paused while the team is recruited"),
+            ("revised_timescale", "September 2027"),
+            ("reason", "Two posts are vacant in the review team"),
+            ("note", "Private note: Dr Example is on long-term leave"),
+        ],
+    )
+    .await;
+    assert!(r.status.is_redirection() || r.status.is_success(), "{}", r.body);
+    let add = app
+        .post(
+            "/api/add_risk",
+            &[
+                ("committee", CLACK),
+                ("reference", "R9"),
+                ("title", "Confidential: staffing of the review team"),
+                ("description", "Only the committee sees this"),
+                ("cause", "Vacancies"),
+                ("consequence", "Delays to reviews"),
+                ("owner", "Head of Children's Services"),
+                ("controls", "Agency cover arranged"),
+                ("likelihood", "4"),
+                ("impact", "4"),
+                ("target_score", "6"),
+                ("review_on", ""),
+            ],
+            Some(&lead),
+        )
+        .await;
+    assert!(add.status.is_redirection() || add.status.is_success(), "{}", add.body);
+    let period = last_quarter(&pool).await;
+    let closed = close(&app, &lead, &period, None).await;
+    assert!(closed.status.is_success() || closed.status.is_redirection(), "{}", closed.body);
+
+    // The cached "not reported yet" page is gone: the closing is a public event.
+    let page = app.get(&summary).await;
+    assert_eq!(page.status, 200);
+    assert!(!page.body.contains("No quarter of this plan has been reported yet."), "a stale cached page");
+    assert!(page.body.contains("Two posts are vacant in the review team"), "the public reason is missing");
+    assert!(page.body.contains("September 2027"));
+    let (total, complete): (i64, i64) = sqlx::query_as(
+        "select count(*), count(*) filter (where a.status = 'P')
+           from actions a join plan_actions pa on pa.action_id = a.id join plans p on p.id = pa.plan_id
+          where p.slug = $1 and pa.retired_at is null",
+    )
+    .bind(PLAN)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert!(page.body.contains(&format!("of the plan's {total} actions, {complete} were complete")), "counts");
+    // The page's main content, not the site's frame, holds nothing private.
+    let main = page.body.split("<main").nth(1).unwrap_or_default();
+    let public: String =
+        sqlx::query_scalar("select string_agg(data::text, ' ') from period_summaries").fetch_one(&pool).await.unwrap();
+    let mut checked = 0;
+    for private in private_texts(&pool).await {
+        // A lead's words that the plan also publishes (an action described with them) are public.
+        if public.contains(&private) || private.trim().is_empty() {
+            continue;
+        }
+        checked += 1;
+        assert!(!main.contains(&private), "the public summary shows {private:?}");
+    }
+    assert!(checked > 50, "only {checked} private texts were checked");
+    for private in ["Dr Example", "Confidential: staffing", "Isla Ferguson", LEAD] {
+        assert!(!main.contains(private), "{private}");
+    }
+    // A draft has no public summary.
+    assert_eq!(app.get(&format!("/committees/{CLACK}/plans/2025-27/summary")).await.status, 404);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn two_closed_quarters_compare_side_by_side(pool: PgPool) {
+    logs();
+    let app = TestApp::with_demo(pool.clone()).await;
+    let lead = app.sign_in(LEAD).await;
+    let contributor = app.sign_in(CONTRIBUTOR).await;
+    let later = last_quarter(&pool).await;
+    let today: String = sqlx::query_scalar("select current_date::text").fetch_one(&pool).await.unwrap();
+    let earlier = app::domain::period::Quarter::of(app::domain::dates::IsoDate::parse(&today).unwrap())
+        .previous()
+        .previous()
+        .slug();
+    let closed = close(&app, &lead, &earlier, None).await;
+    assert!(closed.status.is_success() || closed.status.is_redirection(), "{}", closed.body);
+    let action = published_action(&pool, 4).await;
+    let reference: String = sqlx::query_scalar(
+        "select r.reference from (select (jsonb_array_elements(jsonb_array_elements(data->'plans')->'actions')) as a from period_snapshots) x,
+                lateral (select x.a->>'reference' as reference, x.a->>'id' as id) r where r.id = $1 limit 1",
+    )
+    .bind(&action.0)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let r = update(&app, &contributor, &action, &[("status", "A"), ("progress", "Slipped this quarter")]).await;
+    assert!(r.status.is_redirection() || r.status.is_success(), "{}", r.body);
+    let closed = close(&app, &lead, &later, None).await;
+    assert!(closed.status.is_success() || closed.status.is_redirection(), "{}", closed.body);
+
+    // Either order of the address shows the earlier period first.
+    for (a, b) in [(&later, &earlier), (&earlier, &later)] {
+        let page = app.get_with_cookie(&format!("/committees/{CLACK}/periods/{a}/compare/{b}"), &lead).await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        let row =
+            page.body.split("<tr>").find(|row| row.contains("Status changed")).expect("a status change is listed");
+        assert!(row.contains(&reference), "the changed action {reference} is not the one listed");
+        let label = |slug: &str| app::domain::period::Quarter::parse(slug).unwrap().label();
+        assert!(
+            page.body.contains(&format!("{} compared with {}", label(&earlier), label(&later))),
+            "the earlier period does not come first"
+        );
+    }
+    // An open period cannot be compared.
+    let open = app::domain::period::Quarter::of(app::domain::dates::IsoDate::parse(&today).unwrap()).slug();
+    let refused = app.get_with_cookie(&format!("/committees/{CLACK}/periods/{later}/compare/{open}"), &lead).await;
+    assert_eq!(refused.status, 409);
+    // The report links to the comparison.
+    let report = app.get_with_cookie(&format!("/committees/{CLACK}/periods/{later}"), &lead).await;
+    assert!(report.body.contains(&format!("/periods/{later}/compare/{earlier}")));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_year_in_one_place_combines_its_closed_quarters(pool: PgPool) {
+    logs();
+    let app = TestApp::with_demo(pool.clone()).await;
+    let lead = app.sign_in(LEAD).await;
+    let contributor = app.sign_in(CONTRIBUTOR).await;
+    let today: String = sqlx::query_scalar("select current_date::text").fetch_one(&pool).await.unwrap();
+    let this = app::domain::period::Quarter::of(app::domain::dates::IsoDate::parse(&today).unwrap());
+    let year = this.slug().rsplit_once("-q").unwrap().0.to_owned();
+    let address = format!("/committees/{CLACK}/years/{year}");
+    let none = app.get_with_cookie(&address, &lead).await;
+    assert_eq!(none.status, 200);
+    assert!(none.body.contains("No quarter of this year has been closed yet."));
+    // Close every begun quarter of this year; one action is completed in between.
+    let action = published_action(&pool, 5).await;
+    let quarters: Vec<_> =
+        (1..=this.number).map(|n| app::domain::period::Quarter { year: this.year, number: n }).collect();
+    for (i, q) in quarters.iter().enumerate() {
+        if i == quarters.len() - 1 {
+            let r = update(&app, &contributor, &action, &[("status", "P"), ("progress", "Done this year")]).await;
+            assert!(r.status.is_redirection() || r.status.is_success(), "{}", r.body);
+        }
+        let closed = close(&app, &lead, &q.slug(), None).await;
+        assert!(closed.status.is_success() || closed.status.is_redirection(), "{}", closed.body);
+    }
+    let year_page = app.get_with_cookie(&address, &lead).await;
+    assert_eq!(year_page.status, 200, "{}", year_page.body);
+    for q in &quarters {
+        assert!(year_page.body.contains(&q.label()), "{} is missing", q.label());
+    }
+    let description: String = sqlx::query_scalar("select description from actions where id = $1::uuid")
+        .bind(&action.0)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let completed =
+        year_page.body.split("id=\"completed-heading\"").nth(1).unwrap().split("moved-heading").next().unwrap();
+    let escaped = description.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+    assert!(completed.contains(&escaped), "the action completed this year is not listed");
+    assert_eq!(app.get_with_cookie(&format!("/committees/{CLACK}/years/not-a-year"), &lead).await.status, 404);
+    let falkirk = app.sign_in("falkirk.lead@example.org").await;
+    assert_eq!(app.get_with_cookie(&format!("/committees/{CLACK}/years/{year}"), &falkirk).await.status, 403);
+}

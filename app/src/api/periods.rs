@@ -2,7 +2,7 @@
 //! lead officers set a period's dates and close it, which freezes the snapshot the report is
 //! made from.
 
-use crate::domain::views::{PeriodsPage, ReportPage};
+use crate::domain::views::{AnnualPage, PeriodComparePage, PeriodsPage, ReportPage, SummaryPage};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -61,6 +61,12 @@ pub(crate) mod resolve {
         }
         out.sort_by(|a, b| b.view.starts_on.cmp(&a.view.starts_on));
         out
+    }
+
+    /// The current snapshot of the committee's closed period just before `this`, if any: what
+    /// its report and its public summary are compared with.
+    pub fn previous(stored: &[StoredPeriod], snaps: &[SnapshotRecord], today: IsoDate, this: &Period) -> Option<Uuid> {
+        all(stored, snaps, today).into_iter().filter(|p| p.view.starts_on < this.view.starts_on).find_map(|p| p.current)
     }
 
     /// The period at `slug`: a stored one, or any financial-year quarter.
@@ -127,12 +133,7 @@ pub async fn load_report(
     let report = match this.current {
         Some(id) => {
             let snapshot = periods::snapshot_data(&mut *tx, id).await?.ok_or(AppError::Internal)?;
-            // The closed period just before this one, if any.
-            let before = resolve::all(&stored, &snaps, today)
-                .into_iter()
-                .filter(|p| p.view.starts_on < this.view.starts_on)
-                .find_map(|p| p.current);
-            let previous = match before {
+            let previous = match resolve::previous(&stored, &snaps, today, &this) {
                 Some(id) => periods::snapshot_data(&mut *tx, id).await?,
                 None => None,
             };
@@ -140,6 +141,11 @@ pub async fn load_report(
         }
         None => None,
     };
+    let others = resolve::all(&stored, &snaps, today)
+        .into_iter()
+        .filter(|p| p.current.is_some() && p.view.slug != this.view.slug)
+        .map(|p| (p.view.slug, p.view.label))
+        .collect();
     let history = snaps
         .iter()
         .filter(|s| this.stored == Some(s.period_id))
@@ -157,6 +163,7 @@ pub async fn load_report(
         period: this.view,
         report,
         snapshots: history,
+        others,
     })
 }
 
@@ -200,7 +207,14 @@ pub async fn close_period(committee: String, period: String, reason: Option<Stri
     let snapshot =
         periods::gather(&mut tx, &c, &this.view.slug, &this.view.label, &this.view.starts_on, &this.view.ends_on)
             .await?;
-    periods::close(&mut tx, &c, period_id, &snapshot, this.current, &reason).await?;
+    let snapshot_id = periods::close(&mut tx, &c, period_id, &snapshot, this.current, &reason).await?;
+    // The public summary of each published plan, written with the snapshot it is made from.
+    let previous = match resolve::previous(&stored, &snaps, today, &this) {
+        Some(id) => periods::snapshot_data(&mut tx, id).await?,
+        None => None,
+    };
+    let summaries = crate::domain::public_summary::public_summaries(&snapshot, previous.as_ref());
+    crate::server::db::summaries::store(&mut tx, c.id, snapshot_id, &summaries).await?;
     tx.commit().await?;
     let actions: usize = snapshot.plans.iter().map(|p| p.actions.len()).sum();
     request::notice(format!(
@@ -240,4 +254,91 @@ pub async fn set_period_dates(
     periods::set_period(&mut tx, &c, &this.view.slug, &this.view.label, s, e).await?;
     tx.commit().await?;
     request::notice(format!("{} now runs from {s} to {e}.", this.view.label)).await
+}
+
+/// Requires: a member of the committee. Two closed periods' records side by side, the earlier
+/// first whichever order the address gives.
+#[server(endpoint = "compare_periods")]
+pub async fn compare_periods(committee: String, period: String, other: String) -> Result<PeriodComparePage, AppError> {
+    use crate::domain::snapshot_compare::compare_snapshots;
+    use crate::server::authz::{self, CommitteeNeed};
+    use crate::server::{db::periods, request};
+    let (viewer, mut tx) = request::begin().await?;
+    let c = authz::committee(&mut tx, viewer.as_ref(), &committee, CommitteeNeed::Member).await?;
+    let stored = periods::stored_periods(&mut tx, c.id).await?;
+    let snaps = periods::snapshots(&mut tx, c.id).await?;
+    let (a, b) = (resolve::one(&stored, &snaps, &period)?, resolve::one(&stored, &snaps, &other)?);
+    let closed = |p: &resolve::Period| {
+        p.current.ok_or_else(|| {
+            AppError::Conflict(format!("{} is open: only closed periods can be compared.", p.view.label))
+        })
+    };
+    let (id_a, id_b) = (closed(&a)?, closed(&b)?);
+    let ((first, first_slug), (second, second_slug)) = if a.view.starts_on <= b.view.starts_on {
+        ((id_a, a.view.slug), (id_b, b.view.slug))
+    } else {
+        ((id_b, b.view.slug), (id_a, a.view.slug))
+    };
+    let earlier = periods::snapshot_data(&mut tx, first).await?.ok_or(AppError::Internal)?;
+    let later = periods::snapshot_data(&mut tx, second).await?.ok_or(AppError::Internal)?;
+    tx.commit().await?;
+    Ok(PeriodComparePage {
+        committee: committee_ref(&c),
+        comparison: compare_snapshots(&earlier, &later),
+        earlier_slug: first_slug,
+        later_slug: second_slug,
+    })
+}
+
+/// Requires: nothing: anyone reads a published plan's latest quarterly summary (the database
+/// holds only the plan's public words in it, and shows it only while the plan is published).
+#[server(endpoint = "public_summary")]
+pub async fn get_public_summary(committee: String, plan: String) -> Result<SummaryPage, AppError> {
+    use crate::domain::plan::PlanState;
+    use crate::server::auth::viewer::Access;
+    use crate::server::{db, request};
+    let (viewer, mut tx) = request::begin().await?;
+    let header = db::plans::find_plan(&mut *tx, &Access::of(viewer.as_ref()), &committee, &plan)
+        .await?
+        .filter(|h| h.state == PlanState::Published)
+        .ok_or_else(|| AppError::not_found(format!("a published plan {plan} for the committee \"{committee}\"")))?;
+    let summary = db::summaries::latest(&mut tx, &committee, &plan).await?;
+    tx.commit().await?;
+    Ok(SummaryPage { committee: header.committee, plan_slug: header.slug, plan_title: header.title, summary })
+}
+
+/// Requires: a member of the committee. The financial year `year` ("2026-27") in one place:
+/// its closed quarters combined, measured from the closed period before its first quarter.
+#[server(endpoint = "annual_summary")]
+pub async fn get_annual_summary(committee: String, year: String) -> Result<AnnualPage, AppError> {
+    use crate::domain::annual::annual;
+    use crate::domain::period::Quarter;
+    use crate::server::authz::{self, CommitteeNeed};
+    use crate::server::{db::periods, request};
+    let (viewer, mut tx) = request::begin().await?;
+    let c = authz::committee(&mut tx, viewer.as_ref(), &committee, CommitteeNeed::Member).await?;
+    let first = Quarter::parse(&format!("{}-q1", year.trim()))
+        .ok_or_else(|| AppError::not_found(format!("a financial year \"{year}\" (written like 2026-27)")))?;
+    let stored = periods::stored_periods(&mut tx, c.id).await?;
+    let snaps = periods::snapshots(&mut tx, c.id).await?;
+    let today = periods::today(&mut tx).await?;
+    let quarters = (1..=4u8)
+        .map(|number| resolve::one(&stored, &snaps, &Quarter { year: first.year, number }.slug()))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut closed = Vec::new();
+    for id in quarters.iter().filter_map(|q| q.current) {
+        closed.push(periods::snapshot_data(&mut tx, id).await?.ok_or(AppError::Internal)?);
+    }
+    let baseline = match resolve::previous(&stored, &snaps, today, &quarters[0]) {
+        Some(id) => periods::snapshot_data(&mut tx, id).await?,
+        None => None,
+    };
+    tx.commit().await?;
+    let label = first.label().trim_start_matches("Q1 ").to_owned();
+    Ok(AnnualPage {
+        committee: committee_ref(&c),
+        summary: annual(&label, &closed, baseline.as_ref()),
+        year_label: label,
+        year_slug: year.trim().to_owned(),
+    })
 }

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod address;
+pub mod annual;
 pub mod audit;
 pub mod compare;
 pub mod dashboard;
@@ -17,9 +18,11 @@ pub mod plan;
 pub mod plan_csv;
 pub mod plan_file;
 pub mod protocol;
+pub mod public_summary;
 pub mod report;
 pub mod risk;
 pub mod slug;
+pub mod snapshot_compare;
 pub mod status;
 pub mod structure;
 pub mod text;

@@ -67,6 +67,17 @@ fn PeriodsBody(data: PeriodsData) -> impl IntoView {
     let committee = data.committee;
     let title = format!("Quarterly reports: {}", committee.name);
     let slug = committee.slug.clone();
+    // Each financial year the list reaches ("2026-27" of "2026-27-q3"), newest first.
+    let mut fy: Vec<String> =
+        data.periods.iter().filter_map(|p| p.slug.rsplit_once("-q").map(|(y, _)| y.to_owned())).collect();
+    fy.dedup();
+    let years = fy
+        .into_iter()
+        .map(|y| {
+            let label = y.replacen('-', "/", 1);
+            view! { <li><a href=format!("/committees/{slug}/years/{y}")>{format!("Financial year {label}")}</a></li> }
+        })
+        .collect_view();
     let rows = data
         .periods
         .into_iter()
@@ -114,6 +125,8 @@ fn PeriodsBody(data: PeriodsData) -> impl IntoView {
             </table>
         </div>
         <p><a href=format!("/committees/{}/risks", committee.slug)>"Risk register"</a></p>
+        <h2>"The year in one place"</h2>
+        <ul class="plain-list">{years}</ul>
     }
 }
 
@@ -151,6 +164,21 @@ fn ReportBody(data: ReportData) -> impl IntoView {
         }
     });
     let closed = period.closed_at.is_some();
+    let compare = (closed && !data.others.is_empty()).then(|| {
+        let items = data
+            .others
+            .iter()
+            .map(|(other, label)| {
+                view! { <li><a href=format!("{href}/compare/{other}")>{format!("Compare with {label}")}</a></li> }
+            })
+            .collect_view();
+        view! {
+            <section aria-labelledby="compare-heading" class="no-print">
+                <h2 id="compare-heading">"Compare with another closed period"</h2>
+                <ul class="plain-list">{items}</ul>
+            </section>
+        }
+    });
     let manage = (data.can_close && data.started).then(|| {
         let dates = (!closed).then(|| {
             let f = SetPeriodDates::PATH;
@@ -214,6 +242,7 @@ fn ReportBody(data: ReportData) -> impl IntoView {
     view! {
         {breadcrumbs}
         <div data-live-periods=committee.slug.clone()>{body}</div>
+        {compare}
         {manage}
         {history}
     }
@@ -236,6 +265,14 @@ fn Report(report: CogReport, href: String) -> impl IntoView {
     let plans_exceptions = report.plans.iter().cloned().map(|p| view! { <PlanExceptions plan=p/> }).collect_view();
     let charts = report.plans.iter().cloned().map(|p| view! { <PriorityChart plan=p/> }).collect_view();
     let whole = report.plans.iter().cloned().map(|p| view! { <WholePlan plan=p/> }).collect_view();
+    let summaries = report
+        .plans
+        .iter()
+        .map(|p| {
+            let link = format!("{}/summary", crate::pages::plan_href(&report.committee_slug, &p.slug));
+            view! { <li><a href=link>{format!("Public summary of {}", p.title)}</a></li> }
+        })
+        .collect_view();
     let no_plans = report
         .plans
         .is_empty()
@@ -268,6 +305,7 @@ fn Report(report: CogReport, href: String) -> impl IntoView {
                             <a class="button" href=format!("{href}/download/report.pdf") data-testid="report-pdf">"Download as PDF"</a> " "
                             <a class="button button-secondary" href=format!("{href}/download/report.xlsx")>"Download as a workbook (XLSX)"</a>
                         </p>
+                        <ul class="plain-list">{summaries}</ul>
                         <details>
                             <summary>"Each section as CSV"</summary>
                             <ul class="plain-list">{downloads}</ul>
@@ -434,7 +472,7 @@ fn ActionTable(actions: Vec<ReportAction>) -> impl IntoView {
                         {reason.map(|r| view! { <p class="reason">"Reason for the revision: " {r}</p> })}
                     </td>
                     <td><Timescale timescale=a.action.timescale.clone() revised=a.action.revised_timescale.clone()/></td>
-                    <td>{long_date(a.action.updated_at.get(..10).unwrap_or_default())}</td>
+                    <td class="date">{long_date(a.action.updated_at.get(..10).unwrap_or_default())}</td>
                 </tr>
             }
         })

@@ -2,9 +2,12 @@
 //! Chief Officers Group report of a closed period.
 
 use super::CommitteeRef;
+use crate::domain::annual::AnnualSummary;
 use crate::domain::period::PeriodView;
+use crate::domain::public_summary::PublicSummary;
 use crate::domain::report::CogReport;
 use crate::domain::risk::{ActionChoice, AssessmentEntry, RiskRow};
+use crate::domain::snapshot_compare::SnapshotComparison;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -52,7 +55,38 @@ pub struct ReportPage {
     /// The report of the period's current snapshot; none while it is open.
     pub report: Option<CogReport>,
     pub snapshots: Vec<SnapshotEntry>,
+    /// The committee's other closed periods (slug, name), to compare this one with.
+    pub others: Vec<(String, String)>,
     /// Whether the period has begun (only those can be closed).
     pub started: bool,
     pub can_close: bool,
+}
+
+/// Two closed periods compared.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PeriodComparePage {
+    pub committee: CommitteeRef,
+    pub comparison: SnapshotComparison,
+    pub earlier_slug: String,
+    pub later_slug: String,
+}
+
+/// A published plan's latest quarterly summary, for everyone.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SummaryPage {
+    pub committee: CommitteeRef,
+    pub plan_slug: String,
+    pub plan_title: String,
+    /// None until a quarter including the plan is closed.
+    pub summary: Option<PublicSummary>,
+}
+
+/// A committee's financial year in one place.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AnnualPage {
+    pub committee: CommitteeRef,
+    pub year_label: String,
+    pub year_slug: String,
+    /// None while no quarter of the year is closed.
+    pub summary: Option<AnnualSummary>,
 }

@@ -23,6 +23,7 @@ pub mod risks;
 pub mod shared;
 pub mod structure;
 pub mod subgroups;
+pub mod summaries;
 pub mod updates;
 
 use sqlx::{PgPool, Postgres, Transaction};

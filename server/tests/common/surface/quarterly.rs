@@ -22,6 +22,11 @@ fn risk_fields(more: Vec<(&'static str, String)>) -> Vec<(&'static str, String)>
     fields
 }
 
+/// "2026-27" of "2026-27-q3".
+fn financial_year(quarter: &str) -> String {
+    quarter.rsplit_once("-q").map(|(y, _)| y.to_owned()).unwrap_or_default()
+}
+
 pub fn entries() -> Vec<Entry> {
     use Kind::*;
     vec![
@@ -66,6 +71,56 @@ pub fn entries() -> Vec<Entry> {
             kind: Page,
             rule: Rule::ClackMembers,
             request: |t, _| (format!("/committees/{CLACK}/periods/{}/download/report.pdf", t.closed_period), vec![]),
+        },
+        Entry {
+            key: "/committees/{committee}/periods/{period}/compare/{other}",
+            kind: Page,
+            rule: Rule::ClackMembers,
+            request: |t, _| {
+                (format!("/committees/{CLACK}/periods/{}/compare/{}", t.closed_period, t.earlier_period), vec![])
+            },
+        },
+        Entry {
+            key: "/api/compare_periods",
+            kind: Read,
+            rule: Rule::ClackMembers,
+            request: |t, _| {
+                (
+                    s("/api/compare_periods"),
+                    vec![
+                        ("committee", s(CLACK)),
+                        ("period", t.closed_period.clone()),
+                        ("other", t.earlier_period.clone()),
+                    ],
+                )
+            },
+        },
+        Entry {
+            key: "/committees/{committee}/years/{year}",
+            kind: Page,
+            rule: Rule::ClackMembers,
+            request: |t, _| (format!("/committees/{CLACK}/years/{}", financial_year(&t.closed_period)), vec![]),
+        },
+        Entry {
+            key: "/api/annual_summary",
+            kind: Read,
+            rule: Rule::ClackMembers,
+            request: |t, _| {
+                (s("/api/annual_summary"), vec![("committee", s(CLACK)), ("year", financial_year(&t.closed_period))])
+            },
+        },
+        // The public summary of a published plan's latest closed quarter: everyone.
+        Entry {
+            key: "/committees/{committee}/plans/{plan}/summary",
+            kind: Page,
+            rule: Rule::Everyone,
+            request: |_, _| (format!("/committees/{CLACK}/plans/2023-25/summary"), vec![]),
+        },
+        Entry {
+            key: "/api/public_summary",
+            kind: Read,
+            rule: Rule::Everyone,
+            request: |_, _| (s("/api/public_summary"), vec![("committee", s(CLACK)), ("plan", s("2023-25"))]),
         },
         Entry {
             key: "/api/risk_register",
@@ -186,14 +241,15 @@ pub fn entries() -> Vec<Entry> {
     ]
 }
 
-/// What the quarterly entries replay: a risk with one linked action, a closed quarter (last
-/// quarter) and an open one (this quarter), made through the app's own functions as
+/// What the quarterly entries replay: a risk with one linked action, two closed quarters (the
+/// last two, with their public summaries) and an open one (this quarter), made through the app's own functions as
 /// Clackmannanshire's lead officer.
 pub struct Quarterly {
     pub risk: String,
     pub risk_version: String,
     pub linked_action: String,
     pub closed_period: String,
+    pub earlier_period: String,
     pub open_period: String,
     pub open_starts: String,
     pub open_ends: String,
@@ -232,12 +288,16 @@ pub async fn setup_quarterly(pool: &PgPool) -> Quarterly {
     assert!(risks::link_action(&mut tx, &row, c.id, &choice).await.unwrap());
     let today = periods::today(&mut tx).await.unwrap();
     let (open, closed) = (Quarter::of(today), Quarter::of(today).previous());
-    let (s_on, e_on) = closed.dates();
-    let period = periods::set_period(&mut tx, &c, &closed.slug(), &closed.label(), s_on, e_on).await.unwrap();
-    let snapshot = periods::gather(&mut tx, &c, &closed.slug(), &closed.label(), &s_on.to_string(), &e_on.to_string())
-        .await
-        .unwrap();
-    periods::close(&mut tx, &c, period, &snapshot, None, "").await.unwrap();
+    let earlier = closed.previous();
+    for q in [earlier, closed] {
+        let (s_on, e_on) = q.dates();
+        let period = periods::set_period(&mut tx, &c, &q.slug(), &q.label(), s_on, e_on).await.unwrap();
+        let snapshot =
+            periods::gather(&mut tx, &c, &q.slug(), &q.label(), &s_on.to_string(), &e_on.to_string()).await.unwrap();
+        let id = periods::close(&mut tx, &c, period, &snapshot, None, "").await.unwrap();
+        let summaries = app::domain::public_summary::public_summaries(&snapshot, None);
+        app::server::db::summaries::store(&mut tx, c.id, id, &summaries).await.unwrap();
+    }
     tx.commit().await.unwrap();
     let version: i32 =
         sqlx::query_scalar("select version from risks where id = $1").bind(risk).fetch_one(pool).await.unwrap();
@@ -247,6 +307,7 @@ pub async fn setup_quarterly(pool: &PgPool) -> Quarterly {
         risk_version: version.to_string(),
         linked_action: choice.id.to_string(),
         closed_period: closed.slug(),
+        earlier_period: earlier.slug(),
         open_period: open.slug(),
         open_starts: os.to_string(),
         open_ends: oe.to_string(),
