@@ -72,6 +72,11 @@ ensure_browser() {
         log "installing Chromium"
         apt_install chromium
     fi
+    if ! have pdftotext; then
+        # The report PDF tests read the text back (Debian's poppler-utils).
+        log "installing poppler-utils (pdftotext)"
+        apt_install poppler-utils
+    fi
     if [ ! -d "$ROOT/end2end/node_modules/@playwright/test" ] || [ ! -d "$ROOT/end2end/node_modules/@axe-core/playwright" ]; then
         log "installing the end-to-end test dependencies (npm ci)"
         (cd "$ROOT/end2end" && npm ci --no-audit --no-fund >/dev/null)
