@@ -87,11 +87,6 @@ pub(crate) mod resolve {
     }
 }
 
-#[cfg(feature = "ssr")]
-fn committee_ref(c: &crate::server::db::members::NamedRef) -> crate::domain::views::CommitteeRef {
-    crate::domain::views::CommitteeRef { slug: c.slug.clone(), name: c.name.clone(), short_name: c.short_name.clone() }
-}
-
 /// Requires: a member of the committee.
 #[server(endpoint = "reporting_periods")]
 pub async fn get_periods(committee: String) -> Result<PeriodsPage, AppError> {
@@ -105,7 +100,7 @@ pub async fn get_periods(committee: String) -> Result<PeriodsPage, AppError> {
     tx.commit().await?;
     Ok(PeriodsPage {
         can_close: authz::may_close_period(viewer.as_ref(), c.id),
-        committee: committee_ref(&c),
+        committee: c.committee_ref(),
         periods: resolve::all(&stored, &snaps, today).into_iter().map(|p| p.view).collect(),
         today: today.to_string(),
     })
@@ -159,7 +154,7 @@ pub async fn load_report(
     Ok(ReportPage {
         started: this.view.starts_on <= today.to_string(),
         can_close: authz::may_close_period(viewer, c.id),
-        committee: committee_ref(&c),
+        committee: c.committee_ref(),
         period: this.view,
         report,
         snapshots: history,
@@ -283,7 +278,7 @@ pub async fn compare_periods(committee: String, period: String, other: String) -
     let later = periods::snapshot_data(&mut tx, second).await?.ok_or(AppError::Internal)?;
     tx.commit().await?;
     Ok(PeriodComparePage {
-        committee: committee_ref(&c),
+        committee: c.committee_ref(),
         comparison: compare_snapshots(&earlier, &later),
         earlier_slug: first_slug,
         later_slug: second_slug,
@@ -336,7 +331,7 @@ pub async fn get_annual_summary(committee: String, year: String) -> Result<Annua
     tx.commit().await?;
     let label = first.label().trim_start_matches("Q1 ").to_owned();
     Ok(AnnualPage {
-        committee: committee_ref(&c),
+        committee: c.committee_ref(),
         summary: annual(&label, &closed, baseline.as_ref()),
         year_label: label,
         year_slug: year.trim().to_owned(),

@@ -10,11 +10,6 @@ fn risk_id(text: &str) -> Result<uuid::Uuid, AppError> {
     uuid::Uuid::parse_str(text.trim()).map_err(|_| AppError::not_found("that risk"))
 }
 
-#[cfg(feature = "ssr")]
-fn committee_ref(c: &crate::server::db::members::NamedRef) -> crate::domain::views::CommitteeRef {
-    crate::domain::views::CommitteeRef { slug: c.slug.clone(), name: c.name.clone(), short_name: c.short_name.clone() }
-}
-
 /// Requires: a member of the committee.
 #[server(endpoint = "risk_register")]
 pub async fn get_register(committee: String) -> Result<RegisterPage, AppError> {
@@ -26,7 +21,7 @@ pub async fn get_register(committee: String) -> Result<RegisterPage, AppError> {
     tx.commit().await?;
     Ok(RegisterPage {
         can_add: authz::may_manage_risks(viewer.as_ref(), c.id),
-        committee: committee_ref(&c),
+        committee: c.committee_ref(),
         risks: list,
     })
 }
@@ -48,7 +43,7 @@ pub async fn get_risk(committee: String, risk: String) -> Result<RiskPage, AppEr
     Ok(RiskPage {
         can_assess: authz::may_assess_risk(viewer.as_ref(), c.id) && !row.closed,
         can_edit,
-        committee: committee_ref(&c),
+        committee: c.committee_ref(),
         risk: row,
         history,
         mitigations,

@@ -10,8 +10,8 @@ use crate::domain::dates::long_date;
 use crate::domain::status::{status_label, StatusCounts};
 use crate::domain::views::AnnualPage as Data;
 use crate::pages::param;
+use crate::pages::period_compare::RiskChanges;
 use crate::pages::periods::report_href;
-use crate::pages::risks::RiskScore;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -105,29 +105,7 @@ fn AnnualBody(data: Data) -> impl IntoView {
     let from = y.baseline.clone().unwrap_or_else(|| y.quarters.first().map(|q| q.label.clone()).unwrap_or_default());
     let last = y.quarters.last().map(|q| q.label.clone()).unwrap_or_default();
     let plan_changes: usize = y.changes.plans.iter().map(|p| p.differences.len()).sum();
-    let risks = if y.changes.risks.is_empty() {
-        view! { <p class="muted">"No risk's score changed."</p> }.into_any()
-    } else {
-        let rows = y
-            .changes
-            .risks
-            .iter()
-            .map(|r| {
-                let score = |s: Option<u8>| match s {
-                    Some(s) => view! { <RiskScore score=s/> }.into_any(),
-                    None => view! { <span class="muted">"Not on the register"</span> }.into_any(),
-                };
-                view! { <tr><th scope="row"><span class="ref">{r.reference.clone()}</span></th><td>{r.title.clone()}</td><td>{score(r.before)}</td><td>{score(r.after)}</td></tr> }
-            })
-            .collect_view();
-        view! {
-            <div class="table-scroll"><table class="report-table">
-                <thead><tr><th scope="col">"Ref"</th><th scope="col">"Risk"</th><th scope="col">{from.clone()}</th><th scope="col">{last.clone()}</th></tr></thead>
-                <tbody>{rows}</tbody>
-            </table></div>
-        }
-        .into_any()
-    };
+    let risks = view! { <RiskChanges risks=y.changes.risks.clone() earlier=from.clone() later=last.clone()/> };
     let measured = match &y.baseline {
         Some(b) => format!("Measured from the record of {b}, the closed period before the year."),
         None => "No closed period before the year: measured from its first closed quarter.".to_owned(),

@@ -5,14 +5,11 @@
 use crate::api::periods::compare_periods;
 use crate::components::error_page::loaded;
 use crate::components::layout::Breadcrumbs;
-use crate::components::status::StatusBadge;
-use crate::domain::compare::SnapshotAction;
 use crate::domain::dates::long_date_time;
-use crate::domain::snapshot_compare::Side;
-use crate::domain::status::Status;
+use crate::domain::snapshot_compare::{RiskChange, Side};
 use crate::domain::views::PeriodComparePage as Data;
 use crate::pages::param;
-use crate::pages::periods::report_href;
+use crate::pages::periods::{report_href, side};
 use crate::pages::risks::RiskScore;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -29,20 +26,6 @@ pub fn PeriodComparePage() -> impl IntoView {
         |(c, a, b)| compare_periods(c, a, b),
     );
     view! { {loaded(data, |data| view! { <CompareBody data/> })} }
-}
-
-fn side(action: Option<SnapshotAction>) -> impl IntoView {
-    match action {
-        None => view! { <span class="muted">"Not in the plan"</span> }.into_any(),
-        Some(a) => {
-            let status = a.status.as_deref().and_then(|s| Status::parse(s).ok());
-            view! {
-                <span class="ref">{a.reference}</span> " " {a.description} <br/>
-                <StatusBadge status/> " · " {if a.timescale.is_empty() { "no timescale".to_owned() } else { a.timescale }}
-            }
-            .into_any()
-        }
-    }
 }
 
 #[component]
@@ -83,35 +66,7 @@ fn CompareBody(data: Data) -> impl IntoView {
             view! { <section><h2>{p.title}</h2>{note.map(|n| view! { <p>{n}</p> })}{body}</section> }
         })
         .collect_view();
-    let risks = if c.risks.is_empty() {
-        view! { <p class="muted">"No risk's score changed."</p> }.into_any()
-    } else {
-        let rows = c
-            .risks
-            .into_iter()
-            .map(|r| {
-                let score = |s: Option<u8>| match s {
-                    Some(s) => view! { <RiskScore score=s/> }.into_any(),
-                    None => view! { <span class="muted">"Not on the register"</span> }.into_any(),
-                };
-                view! {
-                    <tr>
-                        <th scope="row"><span class="ref">{r.reference}</span></th>
-                        <td>{r.title}</td>
-                        <td>{score(r.before)}</td>
-                        <td>{score(r.after)}</td>
-                    </tr>
-                }
-            })
-            .collect_view();
-        view! {
-            <div class="table-scroll"><table class="report-table">
-                <thead><tr><th scope="col">"Ref"</th><th scope="col">"Risk"</th><th scope="col">{earlier.clone()}</th><th scope="col">{later.clone()}</th></tr></thead>
-                <tbody>{rows}</tbody>
-            </table></div>
-        }
-        .into_any()
-    };
+    let risks = view! { <RiskChanges risks=c.risks earlier=earlier.clone() later=later.clone()/> };
     view! {
         <Title text=title.clone()/>
         <Breadcrumbs items=vec![
@@ -132,4 +87,37 @@ fn CompareBody(data: Data) -> impl IntoView {
             {risks}
         </section>
     }
+}
+
+/// Risks whose score differs between two records: each side's score, or that it was not on
+/// the register (added later, or closed). The year page uses it too.
+#[component]
+pub fn RiskChanges(risks: Vec<RiskChange>, earlier: String, later: String) -> impl IntoView {
+    if risks.is_empty() {
+        return view! { <p class="muted">"No risk's score changed."</p> }.into_any();
+    }
+    let score = |s: Option<u8>| match s {
+        Some(s) => view! { <RiskScore score=s/> }.into_any(),
+        None => view! { <span class="muted">"Not on the register"</span> }.into_any(),
+    };
+    let rows = risks
+        .into_iter()
+        .map(|r| {
+            view! {
+                <tr>
+                    <th scope="row"><span class="ref">{r.reference}</span></th>
+                    <td>{r.title}</td>
+                    <td>{score(r.before)}</td>
+                    <td>{score(r.after)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="table-scroll"><table class="report-table">
+            <thead><tr><th scope="col">"Ref"</th><th scope="col">"Risk"</th><th scope="col">{earlier}</th><th scope="col">{later}</th></tr></thead>
+            <tbody>{rows}</tbody>
+        </table></div>
+    }
+    .into_any()
 }

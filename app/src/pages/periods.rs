@@ -424,7 +424,8 @@ fn PlanExceptions(plan: PlanReport) -> impl IntoView {
     }
 }
 
-fn side(action: Option<SnapshotAction>) -> impl IntoView {
+/// How an action stood in one record of a comparison (or that it was not in the plan).
+pub(crate) fn side(action: Option<SnapshotAction>) -> impl IntoView {
     match action {
         None => view! { <span class="muted">"Not in the plan"</span> }.into_any(),
         Some(a) => {

@@ -13,7 +13,25 @@ use sqlx::PgConnection;
 use time::format_description::well_known::Rfc3339;
 use uuid::Uuid;
 
-fn rfc3339(at: time::OffsetDateTime) -> String {
+/// Where a placed action stands: its objective's number, its reference ("1.6.1") and its
+/// outcome as dashboards group it ("Outcome 1: …").
+pub(crate) fn placement(
+    outcome_number: i32,
+    minor: i32,
+    position: i32,
+    outcome_title: &str,
+) -> (ObjectiveNumber, String, String) {
+    let number = ObjectiveNumber { outcome: outcome_number as u32, minor: minor as u32 };
+    let outcome = if outcome_title.is_empty() {
+        format!("Outcome {outcome_number}")
+    } else {
+        format!("Outcome {outcome_number}: {outcome_title}")
+    };
+    (number, action_ref(number, position as u32), outcome)
+}
+
+/// A timestamp as the view models carry it.
+pub(crate) fn rfc3339(at: time::OffsetDateTime) -> String {
     at.format(&Rfc3339).unwrap_or_default()
 }
 
@@ -77,16 +95,11 @@ pub async fn committee_dashboards(
                 .iter()
                 .filter(|a| a.plan_id == p.id)
                 .map(|a| {
-                    let number = ObjectiveNumber { outcome: a.outcome_number as u32, minor: a.minor as u32 };
-                    let outcome = if a.outcome_title.is_empty() {
-                        format!("Outcome {}", a.outcome_number)
-                    } else {
-                        format!("Outcome {}: {}", a.outcome_number, a.outcome_title)
-                    };
+                    let (_, reference, outcome) = placement(a.outcome_number, a.minor, a.position, &a.outcome_title);
                     DashboardAction {
                         id: a.id,
                         version: a.version,
-                        reference: action_ref(number, a.position as u32),
+                        reference,
                         href: action_href(&p.committee, &p.slug, &a.id),
                         description: a.description.clone(),
                         status: parse_status(a.status.clone()),

@@ -265,6 +265,17 @@ pub struct NamedRef {
     pub short_name: String,
 }
 
+impl NamedRef {
+    /// How pages name it.
+    pub fn committee_ref(&self) -> crate::domain::views::CommitteeRef {
+        crate::domain::views::CommitteeRef {
+            slug: self.slug.clone(),
+            name: self.name.clone(),
+            short_name: self.short_name.clone(),
+        }
+    }
+}
+
 pub async fn committee_by_slug(db: &mut PgConnection, slug: &str) -> Result<Option<NamedRef>, AppError> {
     let row = sqlx::query!("select id, slug, name, short_name from committees where slug = $1", slug)
         .fetch_optional(&mut *db)

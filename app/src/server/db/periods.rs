@@ -5,20 +5,15 @@
 use crate::domain::dashboard::DashboardAction;
 use crate::domain::dates::IsoDate;
 use crate::domain::links::action_href;
-use crate::domain::numbering::{action_ref, ObjectiveNumber};
 use crate::domain::report::{PendingRatification, ReportAction, Snapshot, SnapshotPlan, SnapshotRisk, SNAPSHOT_FORMAT};
 use crate::error::AppError;
 use crate::server::db::audit::{self, AuditEvent};
+use crate::server::db::dashboard::{placement, rfc3339};
 use crate::server::db::members::NamedRef;
 use crate::server::db::plans::parse_status;
 use serde_json::json;
 use sqlx::PgConnection;
-use time::format_description::well_known::Rfc3339;
 use uuid::Uuid;
-
-fn rfc3339(at: time::OffsetDateTime) -> String {
-    at.format(&Rfc3339).unwrap_or_default()
-}
 
 /// A period as stored (its dates changed, or closed).
 #[derive(Debug, Clone)]
@@ -295,17 +290,13 @@ pub async fn gather(
                 .iter()
                 .filter(|a| a.plan_id == p.id)
                 .map(|a| {
-                    let number = ObjectiveNumber { outcome: a.outcome_number as u32, minor: a.minor as u32 };
-                    let outcome = if a.outcome_title.is_empty() {
-                        format!("Outcome {}", a.outcome_number)
-                    } else {
-                        format!("Outcome {}: {}", a.outcome_number, a.outcome_title)
-                    };
+                    let (number, reference, outcome) =
+                        placement(a.outcome_number, a.minor, a.position, &a.outcome_title);
                     ReportAction {
                         action: DashboardAction {
                             id: a.id,
                             version: a.version,
-                            reference: action_ref(number, a.position as u32),
+                            reference,
                             href: action_href(&committee.slug, &p.slug, &a.id),
                             description: a.description.clone(),
                             status: parse_status(a.status.clone()),

@@ -6,14 +6,10 @@ use crate::domain::numbering::{action_ref, ObjectiveNumber};
 use crate::domain::risk::{score, ActionChoice, Assessment, AssessmentEntry, RiskRow, RiskWording};
 use crate::error::{AppError, ChangedField, OtherChange, StaleEdit};
 use crate::server::db::audit::{self, AuditEvent};
+use crate::server::db::dashboard::rfc3339;
 use serde_json::json;
 use sqlx::PgConnection;
-use time::format_description::well_known::Rfc3339;
 use uuid::Uuid;
-
-fn rfc3339(at: time::OffsetDateTime) -> String {
-    at.format(&Rfc3339).unwrap_or_default()
-}
 
 fn date(d: Option<crate::domain::dates::IsoDate>) -> Option<time::Date> {
     d.map(time::Date::from)
