@@ -213,7 +213,9 @@ mod ssr {
             "plans_committee_id_slug_key" => {
                 invalid("plan", "The committee already has a plan for that period; choose another period.")
             }
-            "risks_reference_key" => invalid("reference", "Another risk in this register already has this reference."),
+            "risks_reference_key" | "risks_subgroup_reference_key" => {
+                invalid("reference", "Another risk in this register already has this reference.")
+            }
             "period_snapshots_supersedes_key" | "reporting_periods_slug_key" => Some(AppError::Conflict(
                 "Someone else closed or changed this period at the same moment; reload the page to see it.".into(),
             )),

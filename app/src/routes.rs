@@ -77,6 +77,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/committees/:committee/plans/:plan/compare/:review") view=PlanComparePage ssr=SsrMode::Async/>
                     <Route path=path!("/committees/:committee/plans/:plan/summary") view=PublicSummaryPage ssr=SsrMode::Async/>
                     <Route path=path!("/subgroups/:subgroup") view=SubgroupPage ssr=SsrMode::Async/>
+                    <Route path=path!("/subgroups/:subgroup/risks") view=RiskRegisterPage ssr=SsrMode::Async/>
+                    <Route path=path!("/subgroups/:subgroup/risks/:risk") view=RiskDetailPage ssr=SsrMode::Async/>
                     <Route path=path!("/protocols") view=ProtocolsPage ssr=SsrMode::Async/>
                     <Route path=path!("/protocols/:protocol") view=ProtocolPage ssr=SsrMode::Async/>
                     <Route path=path!("/committees/:committee/members") view=MembersPage ssr=SsrMode::Async/>

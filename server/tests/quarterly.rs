@@ -39,7 +39,7 @@ fn accepted(response: &common::TestResponse) {
 
 /// Adds a risk to Clackmannanshire's register as `cookie`'s person, with `fields`.
 async fn add_risk(app: &TestApp, cookie: &str, fields: &[(&str, &str)]) {
-    let mut all = vec![("committee", CLACK)];
+    let mut all = vec![("register", "committees/clackmannanshire")];
     all.extend_from_slice(fields);
     accepted(&app.post("/api/add_risk", &all, Some(cookie)).await);
 }
@@ -286,7 +286,7 @@ async fn risk_scores_and_bands_follow_each_assessment(pool: PgPool) {
             .post(
                 "/api/assess_risk",
                 &[
-                    ("committee", CLACK),
+                    ("register", "committees/clackmannanshire"),
                     ("risk", &id.to_string()),
                     ("version", &version.to_string()),
                     ("likelihood", l),
@@ -310,7 +310,7 @@ async fn risk_scores_and_bands_follow_each_assessment(pool: PgPool) {
         .post(
             "/api/assess_risk",
             &[
-                ("committee", CLACK),
+                ("register", "committees/clackmannanshire"),
                 ("risk", &id.to_string()),
                 ("version", &version.to_string()),
                 ("likelihood", "5"),
@@ -335,7 +335,7 @@ async fn risk_scores_and_bands_follow_each_assessment(pool: PgPool) {
         .post(
             "/api/assess_risk",
             &[
-                ("committee", CLACK),
+                ("register", "committees/clackmannanshire"),
                 ("risk", &id.to_string()),
                 ("version", "99"),
                 ("likelihood", "6"),
@@ -617,4 +617,159 @@ async fn the_year_in_one_place_combines_its_closed_quarters(pool: PgPool) {
     assert_eq!(app.get_with_cookie(&format!("/committees/{CLACK}/years/not-a-year"), &lead).await.status, 404);
     let falkirk = app.sign_in("falkirk.lead@example.org").await;
     assert_eq!(app.get_with_cookie(&format!("/committees/{CLACK}/years/{year}"), &falkirk).await.status, 403);
+}
+
+/// How many of the given risk rows `email`'s person reads through row-level security (as fv_app).
+async fn risks_seen_by(app: &TestApp, email: &str, risk: uuid::Uuid) -> i64 {
+    let person: uuid::Uuid =
+        sqlx::query_scalar("select id from people where email = $1").bind(email).fetch_one(&app.pool).await.unwrap();
+    let mut tx = app.app_pool.begin().await.unwrap();
+    sqlx::query("select set_config('app.person_id', $1, true)")
+        .bind(person.to_string())
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    let n = sqlx::query_scalar("select (select count(*) from risks where id = $1) + (select count(*) from risk_assessments where risk_id = $1)")
+        .bind(risk)
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+    tx.rollback().await.unwrap();
+    n
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_subgroup_keeps_a_register_its_members_and_its_committees_lead_officers_read_and_its_chair_writes(pool: PgPool) {
+    logs();
+    let app = TestApp::with_demo(pool.clone()).await;
+    const IRD: &str = "subgroups/ird-steering-group";
+    let chair = app.sign_in("chair.ird@example.org").await;
+    let fields = [
+        ("register", IRD),
+        ("reference", "IRD1"),
+        ("title", "Joint interviews delayed by rota gaps"),
+        ("description", "Police and social work rotas do not always allow a joint interview within the day"),
+        ("cause", "Rota gaps"),
+        ("consequence", "Children wait"),
+        ("owner", "IRD Steering Group chair"),
+        ("controls", "Weekly rota check"),
+        ("likelihood", "3"),
+        ("impact", "4"),
+        ("target_score", "6"),
+        ("review_on", ""),
+    ];
+    accepted(&app.post("/api/add_risk", &fields, Some(&chair)).await);
+    let (id, version): (uuid::Uuid, i32) = sqlx::query_as(
+        "select r.id, r.version from risks r join subgroups s on s.id = r.subgroup_id
+          where s.slug = 'ird-steering-group' and r.reference = 'IRD1' and r.committee_id is null",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+
+    // Readers: the subgroup's members and the lead officers of the committees taking part; not a
+    // committee's other members, not another subgroup's chair, not the public.
+    for (email, reads) in [
+        ("chair.ird@example.org", true),
+        ("both.committees@example.org", true),
+        (LEAD, true),
+        ("stirling.lead@example.org", true),
+        ("clacks.member@example.org", false),
+        (CONTRIBUTOR, false),
+        ("chair.protocols@example.org", false),
+        ("admin@example.org", false),
+    ] {
+        let cookie = app.sign_in(email).await;
+        let page = app.get_with_cookie("/subgroups/ird-steering-group/risks", &cookie).await;
+        assert_eq!(page.status == 200, reads, "{email}: {}", page.status);
+        assert_eq!(page.body.contains("Joint interviews delayed by rota gaps"), reads, "{email}");
+        let detail = app.get_with_cookie(&format!("/subgroups/ird-steering-group/risks/{id}"), &cookie).await;
+        assert_eq!(detail.status == 200, reads, "{email}: {}", detail.status);
+        let subgroup = app.get_with_cookie("/subgroups/ird-steering-group", &cookie).await;
+        assert_eq!(subgroup.body.contains("/subgroups/ird-steering-group/risks\""), reads, "{email}: the link");
+        // Row-level security agrees, underneath.
+        assert_eq!(risks_seen_by(&app, email, id).await > 0, reads, "{email}: row-level security");
+    }
+    let anonymous = app.get("/subgroups/ird-steering-group/risks").await;
+    assert!(!anonymous.body.contains("Joint interviews delayed"), "{}", anonymous.status);
+    assert!(anonymous.status == 401 || anonymous.status == 303, "{}", anonymous.status);
+
+    // Writers: its chair only. A member and a participating lead officer are refused and
+    // nothing changes.
+    let assess = |v: i32| {
+        vec![
+            ("register", IRD.to_owned()),
+            ("risk", id.to_string()),
+            ("version", v.to_string()),
+            ("likelihood", "4".to_owned()),
+            ("impact", "4".to_owned()),
+            ("note", "Two rota gaps this month".to_owned()),
+        ]
+    };
+    for email in ["both.committees@example.org", LEAD] {
+        let cookie = app.sign_in(email).await;
+        let fields = assess(version);
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let refused = app.post("/api/assess_risk", &fields, Some(&cookie)).await;
+        assert_eq!(refused.status, 403, "{email}: {}", refused.body);
+    }
+    let fields = assess(version);
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    accepted(&app.post("/api/assess_risk", &fields, Some(&chair)).await);
+    let (l, i, v): (i16, i16, i32) = sqlx::query_as("select likelihood, impact, version from risks where id = $1")
+        .bind(id)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!((l, i, v), (4, 4, version + 1));
+
+    // Its mitigations are the subgroup's own shared actions; a committee's own action is refused.
+    let shared: uuid::Uuid = sqlx::query_scalar(
+        "select a.id from actions a join subgroups s on s.id = a.owner_subgroup_id
+          where s.slug = 'ird-steering-group' and exists (select 1 from plan_actions pa where pa.action_id = a.id)
+          order by a.created_at limit 1",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let own: uuid::Uuid = sqlx::query_scalar(
+        "select a.id from actions a join committees c on c.id = a.owner_committee_id where c.slug = $1 limit 1",
+    )
+    .bind(CLACK)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let link = |action: uuid::Uuid| vec![("register", IRD.to_owned()), ("risk", id.to_string()), ("action", action.to_string())];
+    let refused = link(own);
+    let refused: Vec<(&str, &str)> = refused.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(app.post("/api/link_risk_action", &refused, Some(&chair)).await.status, 422);
+    let linked = link(shared);
+    let linked: Vec<(&str, &str)> = linked.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    accepted(&app.post("/api/link_risk_action", &linked, Some(&chair)).await);
+    let links: Vec<uuid::Uuid> =
+        sqlx::query_scalar("select action_id from risk_actions where risk_id = $1").bind(id).fetch_all(&pool).await.unwrap();
+    assert_eq!(links, vec![shared]);
+
+    // Audited as the subgroup's, announced to the subgroup's members, and never in a
+    // committee's register.
+    let audited: i64 = sqlx::query_scalar(
+        "select count(*) from audit_events e join subgroups s on s.id = e.subgroup_id
+          where s.slug = 'ird-steering-group' and e.entity_id = $1 and e.committee_id is null",
+    )
+    .bind(id)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(audited, 3, "added, assessed, linked");
+    let named: Vec<(Vec<uuid::Uuid>, Vec<uuid::Uuid>)> =
+        sqlx::query_as("select committees, subgroups from live.change_events where kind = 'risk' and object_id = $1")
+            .bind(id)
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert!(!named.is_empty() && named.iter().all(|(c, s)| c.is_empty() && s.len() == 1), "{named:?}");
+    let lead = app.sign_in(LEAD).await;
+    let clack = app.get_with_cookie(&format!("/committees/{CLACK}/risks"), &lead).await;
+    assert_eq!(clack.status, 200);
+    assert!(!clack.body.contains("Joint interviews delayed"));
 }

@@ -1,5 +1,8 @@
-//! A committee's risk register: its members read it, contributors record assessments, lead
-//! officers add, re-word and close risks and link the actions that mitigate them. Never public.
+//! Risk registers. A committee's: its members read it, contributors record assessments, lead
+//! officers add, re-word and close risks and link the actions that mitigate them. A subgroup's:
+//! its members and the lead officers of its committees read it, its chair does the rest. Never
+//! public. Every function takes the register's key (`RegisterHolder::key`): "committees/{slug}"
+//! or "subgroups/{slug}".
 
 use crate::domain::views::{RegisterPage, RiskPage};
 use crate::error::AppError;
@@ -10,40 +13,40 @@ fn risk_id(text: &str) -> Result<uuid::Uuid, AppError> {
     uuid::Uuid::parse_str(text.trim()).map_err(|_| AppError::not_found("that risk"))
 }
 
-/// Requires: a member of the committee.
+/// Requires: a reader of the register.
 #[server(endpoint = "risk_register")]
-pub async fn get_register(committee: String) -> Result<RegisterPage, AppError> {
-    use crate::server::authz::{self, CommitteeNeed};
+pub async fn get_register(register: String) -> Result<RegisterPage, AppError> {
+    use crate::server::authz::{self, RegisterNeed};
     use crate::server::{db::risks, request};
     let (viewer, mut tx) = request::begin().await?;
-    let c = authz::committee(&mut tx, viewer.as_ref(), &committee, CommitteeNeed::Member).await?;
-    let list = risks::register(&mut tx, c.id).await?;
+    let reg = authz::register(&mut tx, viewer.as_ref(), &register, RegisterNeed::Read).await?;
+    let list = risks::register(&mut tx, reg.owner).await?;
     tx.commit().await?;
     Ok(RegisterPage {
-        can_add: authz::may_manage_risks(viewer.as_ref(), c.id),
-        committee: c.committee_ref(),
+        can_add: authz::may_manage_register(viewer.as_ref(), reg.owner),
+        holder: reg.holder,
         risks: list,
     })
 }
 
-/// Requires: a member of the committee.
+/// Requires: a reader of the register.
 #[server(endpoint = "risk")]
-pub async fn get_risk(committee: String, risk: String) -> Result<RiskPage, AppError> {
-    use crate::server::authz::{self, CommitteeNeed};
+pub async fn get_risk(register: String, risk: String) -> Result<RiskPage, AppError> {
+    use crate::server::authz::{self, RegisterNeed};
     use crate::server::{db::risks, request};
     let (viewer, mut tx) = request::begin().await?;
-    let c = authz::committee(&mut tx, viewer.as_ref(), &committee, CommitteeNeed::Member).await?;
+    let reg = authz::register(&mut tx, viewer.as_ref(), &register, RegisterNeed::Read).await?;
     let id = risk_id(&risk)?;
-    let row = risks::risk(&mut tx, c.id, id).await?.ok_or_else(|| AppError::not_found("that risk"))?;
+    let row = risks::risk(&mut tx, reg.owner, id).await?.ok_or_else(|| AppError::not_found("that risk"))?;
     let history = risks::history(&mut tx, id).await?;
-    let mitigations = risks::mitigations(&mut tx, c.id, Some(id)).await?.into_iter().map(|(_, a)| a).collect();
-    let can_edit = authz::may_manage_risks(viewer.as_ref(), c.id) && !row.closed;
-    let choices = if can_edit { risks::action_choices(&mut tx, c.id).await? } else { Vec::new() };
+    let mitigations = risks::mitigations(&mut tx, reg.owner, Some(id)).await?.into_iter().map(|(_, a)| a).collect();
+    let can_edit = authz::may_manage_register(viewer.as_ref(), reg.owner) && !row.closed;
+    let choices = if can_edit { risks::action_choices(&mut tx, reg.owner).await? } else { Vec::new() };
     tx.commit().await?;
     Ok(RiskPage {
-        can_assess: authz::may_assess_risk(viewer.as_ref(), c.id) && !row.closed,
+        can_assess: authz::may_assess_in_register(viewer.as_ref(), reg.owner) && !row.closed,
         can_edit,
-        committee: c.committee_ref(),
+        holder: reg.holder,
         risk: row,
         history,
         mitigations,
@@ -51,11 +54,11 @@ pub async fn get_risk(committee: String, risk: String) -> Result<RiskPage, AppEr
     })
 }
 
-/// Requires: a lead officer of the committee. Adds a risk with its first assessment.
+/// Requires: a lead officer of the committee, the chair of the subgroup. Adds a risk with its first assessment.
 #[server(endpoint = "add_risk")]
 #[allow(clippy::too_many_arguments)]
 pub async fn add_risk(
-    committee: String,
+    register: String,
     reference: String,
     title: String,
     description: String,
@@ -69,10 +72,10 @@ pub async fn add_risk(
     review_on: String,
 ) -> Result<(), AppError> {
     use crate::domain::risk::{check_assessment, check_risk, RiskForm};
-    use crate::server::authz::{self, CommitteeNeed};
+    use crate::server::authz::{self, RegisterNeed};
     use crate::server::{db::risks, request};
     let (viewer, mut tx) = request::begin().await?;
-    let c = authz::committee(&mut tx, viewer.as_ref(), &committee, CommitteeNeed::Lead).await?;
+    let reg = authz::register(&mut tx, viewer.as_ref(), &register, RegisterNeed::Manage).await?;
     let form = RiskForm {
         reference: &reference,
         title: &title,
@@ -92,18 +95,18 @@ pub async fn add_risk(
         }
         (Err(e), _) | (_, Err(e)) => return Err(e),
     };
-    let id = risks::add_risk(&mut tx, c.id, &wording, &first).await?;
+    let id = risks::add_risk(&mut tx, reg.owner, &wording, &first).await?;
     tx.commit().await?;
     request::notice(format!("Added risk {} to the register.", wording.reference)).await?;
-    request::redirect(&format!("/committees/{}/risks/{id}", c.slug))
+    request::redirect(&format!("{}/{id}", reg.holder.register_href()))
 }
 
-/// Requires: a lead officer of the committee. Re-words the risk, if nobody changed it since
+/// Requires: a lead officer of the committee, the chair of the subgroup. Re-words the risk, if nobody changed it since
 /// `version`.
 #[server(endpoint = "edit_risk")]
 #[allow(clippy::too_many_arguments)]
 pub async fn edit_risk(
-    committee: String,
+    register: String,
     risk: String,
     version: i32,
     reference: String,
@@ -117,11 +120,11 @@ pub async fn edit_risk(
     review_on: String,
 ) -> Result<(), AppError> {
     use crate::domain::risk::{check_risk, RiskForm};
-    use crate::server::authz::{self, CommitteeNeed};
+    use crate::server::authz::{self, RegisterNeed};
     use crate::server::{db::risks, request};
     let (viewer, mut tx) = request::begin().await?;
-    let c = authz::committee(&mut tx, viewer.as_ref(), &committee, CommitteeNeed::Lead).await?;
-    let current = risks::risk(&mut tx, c.id, risk_id(&risk)?).await?.ok_or_else(|| AppError::not_found("that risk"))?;
+    let reg = authz::register(&mut tx, viewer.as_ref(), &register, RegisterNeed::Manage).await?;
+    let current = risks::risk(&mut tx, reg.owner, risk_id(&risk)?).await?.ok_or_else(|| AppError::not_found("that risk"))?;
     let wording = check_risk(&RiskForm {
         reference: &reference,
         title: &title,
@@ -133,16 +136,16 @@ pub async fn edit_risk(
         target_score: &target_score,
         review_on: &review_on,
     })?;
-    risks::edit_risk(&mut tx, &current, c.id, version, &wording).await?;
+    risks::edit_risk(&mut tx, &current, reg.owner, version, &wording).await?;
     tx.commit().await?;
     request::notice(format!("Saved risk {}.", wording.reference)).await
 }
 
-/// Requires: a contributor or lead officer of the committee. Records a new likelihood and
+/// Requires: a contributor or lead officer of the committee, the chair of the subgroup. Records a new likelihood and
 /// impact, if nobody changed the risk since `version`.
 #[server(endpoint = "assess_risk")]
 pub async fn assess_risk(
-    committee: String,
+    register: String,
     risk: String,
     version: i32,
     likelihood: String,
@@ -150,49 +153,49 @@ pub async fn assess_risk(
     note: String,
 ) -> Result<(), AppError> {
     use crate::domain::risk::{check_assessment, rating, score};
-    use crate::server::authz::{self, CommitteeNeed};
+    use crate::server::authz::{self, RegisterNeed};
     use crate::server::{db::risks, request};
     let (viewer, mut tx) = request::begin().await?;
-    let c = authz::committee(&mut tx, viewer.as_ref(), &committee, CommitteeNeed::Contributor).await?;
-    let current = risks::risk(&mut tx, c.id, risk_id(&risk)?).await?.ok_or_else(|| AppError::not_found("that risk"))?;
+    let reg = authz::register(&mut tx, viewer.as_ref(), &register, RegisterNeed::Assess).await?;
+    let current = risks::risk(&mut tx, reg.owner, risk_id(&risk)?).await?.ok_or_else(|| AppError::not_found("that risk"))?;
     let a = check_assessment(&likelihood, &impact, &note)?;
-    risks::assess(&mut tx, &current, c.id, version, &a).await?;
+    risks::assess(&mut tx, &current, reg.owner, version, &a).await?;
     tx.commit().await?;
     request::notice(format!("Assessed {}: now {}.", current.reference, rating(score(a.likelihood, a.impact)))).await
 }
 
-/// Requires: a lead officer of the committee. Closes the risk; it stays in the register with
+/// Requires: a lead officer of the committee, the chair of the subgroup. Closes the risk; it stays in the register with
 /// its history.
 #[server(endpoint = "close_risk")]
-pub async fn close_risk(committee: String, risk: String, version: i32, reason: String) -> Result<(), AppError> {
+pub async fn close_risk(register: String, risk: String, version: i32, reason: String) -> Result<(), AppError> {
     use crate::domain::risk::check_closing;
-    use crate::server::authz::{self, CommitteeNeed};
+    use crate::server::authz::{self, RegisterNeed};
     use crate::server::{db::risks, request};
     let (viewer, mut tx) = request::begin().await?;
-    let c = authz::committee(&mut tx, viewer.as_ref(), &committee, CommitteeNeed::Lead).await?;
-    let current = risks::risk(&mut tx, c.id, risk_id(&risk)?).await?.ok_or_else(|| AppError::not_found("that risk"))?;
+    let reg = authz::register(&mut tx, viewer.as_ref(), &register, RegisterNeed::Manage).await?;
+    let current = risks::risk(&mut tx, reg.owner, risk_id(&risk)?).await?.ok_or_else(|| AppError::not_found("that risk"))?;
     let reason = check_closing(&reason)?;
-    risks::close_risk(&mut tx, &current, c.id, version, &reason).await?;
+    risks::close_risk(&mut tx, &current, reg.owner, version, &reason).await?;
     tx.commit().await?;
     request::notice(format!("Closed risk {}.", current.reference)).await
 }
 
-/// Requires: a lead officer of the committee. Links one of the committee's plan actions as
+/// Requires: a lead officer of the committee, the chair of the subgroup. Links one of the committee's plan actions as
 /// mitigating the risk.
 #[server(endpoint = "link_risk_action")]
-pub async fn link_risk_action(committee: String, risk: String, action: String) -> Result<(), AppError> {
-    use crate::server::authz::{self, CommitteeNeed};
+pub async fn link_risk_action(register: String, risk: String, action: String) -> Result<(), AppError> {
+    use crate::server::authz::{self, RegisterNeed};
     use crate::server::{db::risks, request};
     let (viewer, mut tx) = request::begin().await?;
-    let c = authz::committee(&mut tx, viewer.as_ref(), &committee, CommitteeNeed::Lead).await?;
-    let current = risks::risk(&mut tx, c.id, risk_id(&risk)?).await?.ok_or_else(|| AppError::not_found("that risk"))?;
+    let reg = authz::register(&mut tx, viewer.as_ref(), &register, RegisterNeed::Manage).await?;
+    let current = risks::risk(&mut tx, reg.owner, risk_id(&risk)?).await?.ok_or_else(|| AppError::not_found("that risk"))?;
     let wanted = uuid::Uuid::parse_str(action.trim()).ok();
-    let choice = risks::action_choices(&mut tx, c.id)
+    let choice = risks::action_choices(&mut tx, reg.owner)
         .await?
         .into_iter()
         .find(|a| Some(a.id) == wanted)
-        .ok_or_else(|| AppError::invalid("action", "Choose one of this committee's plan actions."))?;
-    let message = if risks::link_action(&mut tx, &current, c.id, &choice).await? {
+        .ok_or_else(|| AppError::invalid("action", "Choose one of the actions offered."))?;
+    let message = if risks::link_action(&mut tx, &current, reg.owner, &choice).await? {
         format!("Action {} now mitigates risk {}.", choice.reference, current.reference)
     } else {
         format!("Action {} already mitigates risk {}.", choice.reference, current.reference)
@@ -201,16 +204,16 @@ pub async fn link_risk_action(committee: String, risk: String, action: String) -
     request::notice(message).await
 }
 
-/// Requires: a lead officer of the committee.
+/// Requires: a lead officer of the committee, the chair of the subgroup.
 #[server(endpoint = "unlink_risk_action")]
-pub async fn unlink_risk_action(committee: String, risk: String, action: String) -> Result<(), AppError> {
-    use crate::server::authz::{self, CommitteeNeed};
+pub async fn unlink_risk_action(register: String, risk: String, action: String) -> Result<(), AppError> {
+    use crate::server::authz::{self, RegisterNeed};
     use crate::server::{db::risks, request};
     let (viewer, mut tx) = request::begin().await?;
-    let c = authz::committee(&mut tx, viewer.as_ref(), &committee, CommitteeNeed::Lead).await?;
-    let current = risks::risk(&mut tx, c.id, risk_id(&risk)?).await?.ok_or_else(|| AppError::not_found("that risk"))?;
+    let reg = authz::register(&mut tx, viewer.as_ref(), &register, RegisterNeed::Manage).await?;
+    let current = risks::risk(&mut tx, reg.owner, risk_id(&risk)?).await?.ok_or_else(|| AppError::not_found("that risk"))?;
     let action = uuid::Uuid::parse_str(action.trim()).map_err(|_| AppError::not_found("that link"))?;
-    if !risks::unlink_action(&mut tx, &current, c.id, action).await? {
+    if !risks::unlink_action(&mut tx, &current, reg.owner, action).await? {
         return Err(AppError::not_found("that link"));
     }
     tx.commit().await?;

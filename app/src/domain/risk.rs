@@ -14,6 +14,63 @@ pub const LIKELIHOOD: [&str; 5] = ["Rare", "Unlikely", "Possible", "Likely", "Al
 pub const IMPACT: [&str; 5] = ["Negligible", "Minor", "Moderate", "Major", "Severe"];
 pub const MAX_REFERENCE: usize = 20;
 
+/// Whose register it is: a committee's, or a subgroup's (regional subgroups keep their own).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum HolderKind {
+    Committee,
+    Subgroup,
+}
+
+/// The holder of a register, as pages name it and link to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegisterHolder {
+    pub kind: HolderKind,
+    pub slug: String,
+    pub name: String,
+}
+
+impl RegisterHolder {
+    /// The holder's own page.
+    pub fn home(&self) -> String {
+        match self.kind {
+            HolderKind::Committee => format!("/committees/{}", self.slug),
+            HolderKind::Subgroup => format!("/subgroups/{}", self.slug),
+        }
+    }
+
+    /// The register's page.
+    pub fn register_href(&self) -> String {
+        format!("{}/risks", self.home())
+    }
+
+    /// What a form carries to name the register: the holder's path without its first slash
+    /// ("committees/clackmannanshire", "subgroups/ird-steering-group").
+    pub fn key(&self) -> String {
+        self.home().trim_start_matches('/').to_owned()
+    }
+
+    /// Who reads it, in a sentence.
+    pub fn readers(&self) -> &'static str {
+        match self.kind {
+            HolderKind::Committee => "For the committee's members only.",
+            HolderKind::Subgroup => {
+                "For the subgroup's members and the lead officers of its committees only."
+            }
+        }
+    }
+}
+
+/// A register key (`RegisterHolder::key`) read back: its kind and slug, or None.
+pub fn parse_register_key(key: &str) -> Option<(HolderKind, &str)> {
+    let (kind, slug) = key.trim().trim_matches('/').split_once('/')?;
+    let kind = match kind {
+        "committees" => HolderKind::Committee,
+        "subgroups" => HolderKind::Subgroup,
+        _ => return None,
+    };
+    (!slug.is_empty() && !slug.contains('/')).then_some((kind, slug))
+}
+
 /// A rating band of the 5 × 5 matrix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Band {
@@ -255,6 +312,18 @@ pub fn check_closing(reason: &str) -> Result<String, AppError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn register_keys_round_trip_and_refuse_anything_else() {
+        for kind in [HolderKind::Committee, HolderKind::Subgroup] {
+            let holder = RegisterHolder { kind, slug: "forth-valley-ird".into(), name: "IRD".into() };
+            assert_eq!(parse_register_key(&holder.key()), Some((kind, "forth-valley-ird")));
+            assert!(holder.register_href().ends_with("/forth-valley-ird/risks"));
+        }
+        for bad in ["", "committees", "committees/", "plans/x", "committees/a/b", "clackmannanshire"] {
+            assert_eq!(parse_register_key(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn scores_fall_into_their_bands() {

@@ -1,6 +1,6 @@
-//! `/committees/{committee}/risks` and `/committees/{committee}/risks/{risk}`: the committee's
-//! risk register, its heat map, and one risk with its assessments. Members read; contributors
-//! record assessments; lead officers add, re-word and close risks and link mitigating actions.
+//! `/committees/{committee}/risks`, `/subgroups/{subgroup}/risks` and a risk under either: a
+//! risk register, its heat map, and one risk with its assessments. Who reads and who writes is
+//! `authz`'s (`may_read_register` and the rest); the pages show what the server allows.
 
 use crate::api::risks::{
     get_register, get_risk, AddRisk, AssessRisk, CloseRisk, EditRisk, LinkRiskAction, UnlinkRiskAction,
@@ -17,10 +17,18 @@ use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
+/// The register key of the route: "committees/{committee}" or "subgroups/{subgroup}".
+fn register_key(p: &leptos_router::params::ParamsMap) -> String {
+    match p.get("subgroup") {
+        Some(s) => format!("subgroups/{s}"),
+        None => format!("committees/{}", param(p, "committee")),
+    }
+}
+
 #[component]
 pub fn RiskRegisterPage() -> impl IntoView {
     let params = use_params_map();
-    let data = Resource::new(move || param(&params.read(), "committee"), get_register);
+    let data = Resource::new(move || register_key(&params.read()), get_register);
     view! { {loaded(data, |data| view! { <RegisterBody data/> })} }
 }
 
@@ -30,7 +38,7 @@ pub fn RiskDetailPage() -> impl IntoView {
     let data = Resource::new(
         move || {
             let p = params.read();
-            (param(&p, "committee"), param(&p, "risk"))
+            (register_key(&p), param(&p, "risk"))
         },
         |(c, r)| get_risk(c, r),
     );
@@ -142,18 +150,18 @@ pub fn RiskTable(risks: Vec<RiskRow>, #[prop(optional, into)] base: Option<Strin
 
 #[component]
 fn RegisterBody(data: RegisterData) -> impl IntoView {
-    let committee = data.committee;
-    let title = format!("Risk register: {}", committee.name);
-    let base = format!("/committees/{}/risks", committee.slug);
+    let holder = data.holder;
+    let title = format!("Risk register: {}", holder.name);
+    let base = holder.register_href();
     let empty = data.risks.is_empty();
     let add = data.can_add.then(|| {
-        let slug = committee.slug.clone();
+        let key = holder.key();
         let f = AddRisk::PATH;
         view! {
             <section aria-labelledby="add-risk-heading" class="card">
                 <h2 id="add-risk-heading">"Add a risk"</h2>
                 <form method="post" action=f class="stack">
-                    <input type="hidden" name="committee" value=slug/>
+                    <input type="hidden" name="register" value=key/>
                     <Field form=f name="reference" label="Reference" hint="Short and unique in this register, e.g. R1."/>
                     <Field form=f name="title" label="Risk"/>
                     <TextArea form=f name="description" label="Description" rows=3/>
@@ -174,12 +182,12 @@ fn RegisterBody(data: RegisterData) -> impl IntoView {
     view! {
         <Title text=title.clone()/>
         <Breadcrumbs items=vec![
-            (committee.name.clone(), Some(format!("/committees/{}", committee.slug))),
+            (holder.name.clone(), Some(holder.home())),
             ("Risk register".into(), None),
         ]/>
         <h1>{title}</h1>
-        <p class="muted">"For the committee's members only. Scores are likelihood × impact, each 1–5; the band follows from the score."</p>
-        <div data-live-risks=committee.slug.clone()>
+        <p class="muted">{holder.readers()} " Scores are likelihood × impact, each 1–5; the band follows from the score."</p>
+        <div data-live-risks=holder.key()>
             <section aria-labelledby="heat-heading">
                 <h2 id="heat-heading">"Heat map"</h2>
                 <HeatMap risks=open id="register-heat"/>
@@ -199,10 +207,10 @@ fn RegisterBody(data: RegisterData) -> impl IntoView {
 
 #[component]
 fn RiskBody(data: RiskData) -> impl IntoView {
-    let committee = data.committee;
+    let holder = data.holder;
     let r = data.risk;
     let title = format!("{} {}", r.reference, r.title);
-    let (slug, id, version) = (committee.slug.clone(), r.id.to_string(), r.version);
+    let (slug, id, version) = (holder.key(), r.id.to_string(), r.version);
     let history = data
         .history
         .into_iter()
@@ -231,7 +239,7 @@ fn RiskBody(data: RiskData) -> impl IntoView {
                     let label = format!("Unlink action {}", a.reference);
                     view! {
                         <form method="post" action=UnlinkRiskAction::PATH class="inline-form">
-                            <input type="hidden" name="committee" value=slug.clone()/>
+                            <input type="hidden" name="register" value=slug.clone()/>
                             <input type="hidden" name="risk" value=id.clone()/>
                             <input type="hidden" name="action" value=a.id.to_string()/>
                             <button type="submit" class="button button-small button-secondary" aria-label=label>"Unlink"</button>
@@ -254,7 +262,7 @@ fn RiskBody(data: RiskData) -> impl IntoView {
             <section aria-labelledby="assess-heading" class="card">
                 <h2 id="assess-heading">"Record an assessment"</h2>
                 <form method="post" action=f class="stack">
-                    <input type="hidden" name="committee" value=slug.clone()/>
+                    <input type="hidden" name="register" value=slug.clone()/>
                     <input type="hidden" name="risk" value=id.clone()/>
                     <input type="hidden" name="version" value=version/>
                     <Choice form=f name="likelihood" label="Likelihood" options=scale_options(LIKELIHOOD) selected=r.likelihood.to_string()/>
@@ -277,7 +285,7 @@ fn RiskBody(data: RiskData) -> impl IntoView {
                 <section aria-labelledby="link-heading" class="card">
                     <h2 id="link-heading">"Link a mitigating action"</h2>
                     <form method="post" action=LinkRiskAction::PATH class="stack">
-                        <input type="hidden" name="committee" value=slug.clone()/>
+                        <input type="hidden" name="register" value=slug.clone()/>
                         <input type="hidden" name="risk" value=id.clone()/>
                         <Choice form=LinkRiskAction::PATH name="action" label="Plan action" options=choices/>
                         <button type="submit" class="button">"Link the action"</button>
@@ -290,7 +298,7 @@ fn RiskBody(data: RiskData) -> impl IntoView {
             <section aria-labelledby="edit-heading" class="card">
                 <h2 id="edit-heading">"Change the risk's wording"</h2>
                 <form method="post" action=f class="stack">
-                    <input type="hidden" name="committee" value=slug.clone()/>
+                    <input type="hidden" name="register" value=slug.clone()/>
                     <input type="hidden" name="risk" value=id.clone()/>
                     <input type="hidden" name="version" value=version/>
                     <Field form=f name="reference" label="Reference" value=r.reference.clone()/>
@@ -309,7 +317,7 @@ fn RiskBody(data: RiskData) -> impl IntoView {
                 <h2 id="close-heading">"Close the risk"</h2>
                 <p class="muted">"A closed risk stays in the register with its history."</p>
                 <form method="post" action=CloseRisk::PATH class="stack">
-                    <input type="hidden" name="committee" value=slug.clone()/>
+                    <input type="hidden" name="register" value=slug.clone()/>
                     <input type="hidden" name="risk" value=id.clone()/>
                     <input type="hidden" name="version" value=version/>
                     <TextArea form=CloseRisk::PATH name="reason" label="Why it is closed" rows=2/>
@@ -324,13 +332,13 @@ fn RiskBody(data: RiskData) -> impl IntoView {
     view! {
         <Title text=title.clone()/>
         <Breadcrumbs items=vec![
-            (committee.name.clone(), Some(format!("/committees/{}", committee.slug))),
-            ("Risk register".into(), Some(format!("/committees/{}/risks", committee.slug))),
+            (holder.name.clone(), Some(holder.home())),
+            ("Risk register".into(), Some(holder.register_href())),
             (r.reference.clone(), None),
         ]/>
         <h1>{title}</h1>
         {closed}
-        <div data-live-risks=committee.slug.clone()>
+        <div data-live-risks=holder.key()>
             <dl class="risk-details">
                 <dt>"Score"</dt><dd><RiskScore score=r.score()/> {format!(" (likelihood {}, impact {})", likelihood_label(r.likelihood), impact_label(r.impact))}</dd>
                 <dt>"Target"</dt><dd><RiskScore score=r.target_score/>{r.above_target().then_some(" · above target")}</dd>

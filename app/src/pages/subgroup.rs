@@ -62,6 +62,9 @@ fn SubgroupBody(data: SubgroupData) -> impl IntoView {
         <Breadcrumbs items=vec![(data.region_name, Some("/".into())), (data.name.clone(), None)]/>
         <h1>{data.name}</h1>
         <p class="lead">{scope} {(!committees.is_empty()).then(|| format!(" for {committees}"))}"."</p>
+        {data.can_read_risks.then(|| view! {
+            <p class="member-links"><a href=format!("/subgroups/{}/risks", data.slug)>"Risk register"</a></p>
+        })}
         <section aria-labelledby="shared-heading">
             <h2 id="shared-heading">"Shared actions"</h2>
             <p class="muted">"Owned by this subgroup and updated once for every committee plan that adopts them."</p>

@@ -8,6 +8,7 @@
 
 use crate::domain::account::{CommitteeRole, SignedIn, SubgroupRole};
 use crate::domain::plan::PlanState;
+use crate::domain::risk::{parse_register_key, HolderKind, RegisterHolder};
 use crate::error::AppError;
 use crate::server::db::members::{self, NamedRef};
 use sqlx::PgConnection;
@@ -68,6 +69,14 @@ impl Owner {
             (Some(c), None) => Some(Owner::Committee(c)),
             (None, Some(s)) => Some(Owner::Subgroup(s)),
             _ => None,
+        }
+    }
+
+    /// The two owner columns of a row it owns: (committee, subgroup), exactly one set.
+    pub fn columns(self) -> (Option<Uuid>, Option<Uuid>) {
+        match self {
+            Owner::Committee(c) => (Some(c), None),
+            Owner::Subgroup(s) => (None, Some(s)),
         }
     }
 }
@@ -138,6 +147,33 @@ pub fn may_manage_risks(viewer: Option<&Viewer>, committee: Uuid) -> bool {
 /// Closing a reporting period (freezing its snapshot) and changing its dates: lead officers.
 pub fn may_close_period(viewer: Option<&Viewer>, committee: Uuid) -> bool {
     may_lead(viewer, committee)
+}
+
+/// A risk register, a committee's (`may_read_risks`) or a subgroup's: the subgroup's members
+/// and chair, and the lead officers of the committees taking part in it (`participants`).
+pub fn may_read_register(viewer: Option<&Viewer>, holder: Owner, participants: &[Uuid]) -> bool {
+    match holder {
+        Owner::Committee(c) => may_read_risks(viewer, c),
+        Owner::Subgroup(s) => may_work_in_subgroup(viewer, s) || participants.iter().any(|c| may_lead(viewer, *c)),
+    }
+}
+
+/// Recording an assessment in a register: a committee's contributors and lead officers, a
+/// subgroup's chair.
+pub fn may_assess_in_register(viewer: Option<&Viewer>, holder: Owner) -> bool {
+    match holder {
+        Owner::Committee(c) => may_assess_risk(viewer, c),
+        Owner::Subgroup(s) => may_chair(viewer, s),
+    }
+}
+
+/// Adding, re-wording and closing a register's risks and linking mitigations: a committee's
+/// lead officers, a subgroup's chair.
+pub fn may_manage_register(viewer: Option<&Viewer>, holder: Owner) -> bool {
+    match holder {
+        Owner::Committee(c) => may_manage_risks(viewer, c),
+        Owner::Subgroup(s) => may_chair(viewer, s),
+    }
 }
 
 /// Updating an action's status, progress and evidence: contributors and lead officers of the
@@ -291,6 +327,54 @@ pub async fn subgroup(
     Ok(s)
 }
 
+/// What a guard needs of a risk register.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RegisterNeed {
+    Read,
+    Assess,
+    Manage,
+}
+
+/// A register found by its key, and whose it is.
+pub struct Register {
+    pub owner: Owner,
+    pub holder: RegisterHolder,
+}
+
+/// The register `key` names (`RegisterHolder::key`) for someone who may do what `need` says
+/// there: 401 for the public, 404 when there is no such committee or subgroup, 403 otherwise.
+pub async fn register(
+    db: &mut PgConnection,
+    viewer: Option<&Viewer>,
+    key: &str,
+    need: RegisterNeed,
+) -> Result<Register, AppError> {
+    require(viewer, viewer.is_some())?;
+    let (kind, slug) = parse_register_key(key).ok_or_else(|| AppError::not_found("that risk register"))?;
+    let (owner, named, participants) = match kind {
+        HolderKind::Committee => {
+            let c = members::committee_by_slug(db, slug)
+                .await?
+                .ok_or_else(|| AppError::not_found(format!("a committee called \"{slug}\"")))?;
+            (Owner::Committee(c.id), c, Vec::new())
+        }
+        HolderKind::Subgroup => {
+            let s = members::subgroup_by_slug(db, slug)
+                .await?
+                .ok_or_else(|| AppError::not_found(format!("a subgroup called \"{slug}\"")))?;
+            let participants = members::subgroup_committee_ids(db, s.id).await?;
+            (Owner::Subgroup(s.id), s, participants)
+        }
+    };
+    let allowed = match need {
+        RegisterNeed::Read => may_read_register(viewer, owner, &participants),
+        RegisterNeed::Assess => may_assess_in_register(viewer, owner),
+        RegisterNeed::Manage => may_manage_register(viewer, owner),
+    };
+    require(viewer, allowed)?;
+    Ok(Register { owner, holder: RegisterHolder { kind, slug: named.slug, name: named.name } })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -331,6 +415,12 @@ mod tests {
         assert!(may_read_risks(Some(&member), c) && !may_read_risks(None, c) && !may_read_risks(Some(&admin), c));
         assert!(may_assess_risk(Some(&contributor), c) && !may_assess_risk(Some(&member), c));
         assert!(may_manage_risks(Some(&lead), c) && !may_manage_risks(Some(&contributor), c));
+        let sub_register = Owner::Subgroup(s);
+        assert!(may_read_register(Some(&sub_member), sub_register, &[]) && !may_read_register(Some(&lead), sub_register, &[]));
+        assert!(may_read_register(Some(&lead), sub_register, &[c]) && !may_read_register(Some(&member), sub_register, &[c]));
+        assert!(may_manage_register(Some(&chair), sub_register) && !may_manage_register(Some(&sub_member), sub_register));
+        assert!(may_assess_in_register(Some(&chair), sub_register) && !may_assess_in_register(Some(&lead), sub_register));
+        assert!(!may_read_register(None, sub_register, &[c]) && !may_read_register(Some(&admin), sub_register, &[c]));
         assert!(
             may_close_period(Some(&lead), c)
                 && !may_close_period(Some(&member), c)

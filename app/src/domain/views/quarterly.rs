@@ -6,25 +6,25 @@ use crate::domain::annual::AnnualSummary;
 use crate::domain::period::PeriodView;
 use crate::domain::public_summary::PublicSummary;
 use crate::domain::report::CogReport;
-use crate::domain::risk::{ActionChoice, AssessmentEntry, RiskRow};
+use crate::domain::risk::{ActionChoice, AssessmentEntry, RegisterHolder, RiskRow};
 use crate::domain::snapshot_compare::SnapshotComparison;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RegisterPage {
-    pub committee: CommitteeRef,
+    pub holder: RegisterHolder,
     pub risks: Vec<RiskRow>,
     pub can_add: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RiskPage {
-    pub committee: CommitteeRef,
+    pub holder: RegisterHolder,
     pub risk: RiskRow,
     pub history: Vec<AssessmentEntry>,
     /// The actions that mitigate it.
     pub mitigations: Vec<ActionChoice>,
-    /// For lead officers: the committee's actions it could be linked to.
+    /// For those who manage the register: the actions it could be linked to.
     pub choices: Vec<ActionChoice>,
     pub can_assess: bool,
     pub can_edit: bool,

@@ -13,6 +13,8 @@ pub struct SubgroupPage {
     pub can_update: bool,
     /// The reader chairs it: they create shared actions.
     pub is_chair: bool,
+    /// The reader may open its risk register (members, and lead officers of its committees).
+    pub can_read_risks: bool,
     /// Where the reader, as a lead officer of a committee taking part, may place its actions.
     pub adopt_targets: Vec<AdoptTarget>,
     pub slug: String,

@@ -289,3 +289,16 @@ pub async fn subgroup_by_slug(db: &mut PgConnection, slug: &str) -> Result<Optio
         .await?;
     Ok(row.map(|r| NamedRef { id: r.id, slug: r.slug, name: r.name, short_name: r.short_name }))
 }
+
+/// The committees taking part in a subgroup: a regional one's participants, a local one's
+/// committee.
+pub async fn subgroup_committee_ids(db: &mut PgConnection, subgroup_id: Uuid) -> Result<Vec<Uuid>, AppError> {
+    Ok(sqlx::query_scalar!(
+        r#"select committee_id as "id!" from subgroup_committees where subgroup_id = $1
+           union
+           select committee_id as "id!" from subgroups where id = $1 and committee_id is not null"#,
+        subgroup_id
+    )
+    .fetch_all(&mut *db)
+    .await?)
+}

@@ -261,7 +261,7 @@ pub async fn gather(
     )
     .fetch_all(&mut *db)
     .await?;
-    let risks = crate::server::db::risks::register(db, committee.id).await?;
+    let risks = crate::server::db::risks::register(db, crate::server::authz::Owner::Committee(committee.id)).await?;
     let at_start = sqlx::query!(
         r#"select distinct on (risk_id) risk_id, (likelihood * impact)::int as "score!"
              from risk_assessments

@@ -1,4 +1,4 @@
-//! A committee's risk register: its risks, their assessments (the history) and the plan actions
+//! A risk register, a committee's or a subgroup's (its holder, an `Owner`): its risks, their assessments (the history) and the plan actions
 //! that mitigate them. Each write is one conditional statement on the version the editor
 //! started from, with its audit event, in the caller's transaction.
 
@@ -6,6 +6,7 @@ use crate::domain::numbering::{action_ref, ObjectiveNumber};
 use crate::domain::risk::{score, ActionChoice, Assessment, AssessmentEntry, RiskRow, RiskWording};
 use crate::error::{AppError, ChangedField, OtherChange, StaleEdit};
 use crate::server::db::audit::{self, AuditEvent};
+use crate::server::authz::Owner;
 use crate::server::db::dashboard::rfc3339;
 use serde_json::json;
 use sqlx::PgConnection;
@@ -15,20 +16,22 @@ fn date(d: Option<crate::domain::dates::IsoDate>) -> Option<time::Date> {
     d.map(time::Date::from)
 }
 
-/// The committee's risks (open first, then by reference), with the references of the
-/// actions that mitigate each.
-pub async fn register(db: &mut PgConnection, committee_id: Uuid) -> Result<Vec<RiskRow>, AppError> {
+/// The holder's risks (open first, then by reference), with the references of the actions
+/// that mitigate each.
+pub async fn register(db: &mut PgConnection, holder: Owner) -> Result<Vec<RiskRow>, AppError> {
+    let (committee_id, subgroup_id) = holder.columns();
     let rows = sqlx::query!(
         r#"select id, reference, title, description, cause, consequence, owner, controls, likelihood, impact,
                   target_score, review_on::text as review_on, closed_reason, closed_at is not null as "closed!",
                   version, updated_at
-             from risks where committee_id = $1
+             from risks where committee_id = $1 or subgroup_id = $2
             order by closed_at is not null, reference"#,
-        committee_id
+        committee_id,
+        subgroup_id
     )
     .fetch_all(&mut *db)
     .await?;
-    let links = mitigations(db, committee_id, None).await?;
+    let links = mitigations(db, holder, None).await?;
     Ok(rows
         .into_iter()
         .map(|r| RiskRow {
@@ -53,29 +56,34 @@ pub async fn register(db: &mut PgConnection, committee_id: Uuid) -> Result<Vec<R
         .collect())
 }
 
-/// (risk, action) for the committee's links, or one risk's.
+/// (risk, action) for the holder's links, or one risk's. A committee's action is shown where
+/// that committee's plan holds it; a subgroup's shared action where a plan the reader may see
+/// holds it (published plans first).
 pub async fn mitigations(
     db: &mut PgConnection,
-    committee_id: Uuid,
+    holder: Owner,
     risk: Option<Uuid>,
 ) -> Result<Vec<(Uuid, ActionChoice)>, AppError> {
+    let (committee_id, subgroup_id) = holder.columns();
     let rows = sqlx::query!(
         r#"select ra.risk_id, a.id, a.description, o.number as outcome_number, ob.minor, pa.position, p.slug as plan_slug,
                   p.title as plan_title, c.slug as committee_slug
              from risk_actions ra
              join actions a on a.id = ra.action_id
-             join committees c on c.id = ra.committee_id
              join lateral (
                    select pa.objective_id, pa.position, pa.plan_id from plan_actions pa join plans p on p.id = pa.plan_id
-                    where pa.action_id = ra.action_id and pa.committee_id = ra.committee_id and pa.retired_at is null
-                    order by (p.status = 'published') desc, p.slug desc limit 1
+                    where pa.action_id = ra.action_id and pa.retired_at is null
+                      and (ra.committee_id is null or pa.committee_id = ra.committee_id)
+                    order by (p.status = 'published') desc, p.slug desc, p.committee_id limit 1
                   ) pa on true
              join plans p on p.id = pa.plan_id
+             join committees c on c.id = p.committee_id
              join objectives ob on ob.id = pa.objective_id
              join outcomes o on o.id = ob.outcome_id
-            where ra.committee_id = $1 and ($2::uuid is null or ra.risk_id = $2)
+            where (ra.committee_id = $1 or ra.subgroup_id = $2) and ($3::uuid is null or ra.risk_id = $3)
             order by ra.risk_id, o.number, ob.minor, pa.position"#,
         committee_id,
+        subgroup_id,
         risk
     )
     .fetch_all(&mut *db)
@@ -101,8 +109,10 @@ pub async fn mitigations(
         .collect())
 }
 
-/// The actions of the committee's plans (published plans first), to choose a mitigation from.
-pub async fn action_choices(db: &mut PgConnection, committee_id: Uuid) -> Result<Vec<ActionChoice>, AppError> {
+/// What a mitigation is chosen from (published plans first): the actions of a committee's
+/// plans, or a subgroup's shared actions as the plans holding them number them.
+pub async fn action_choices(db: &mut PgConnection, holder: Owner) -> Result<Vec<ActionChoice>, AppError> {
+    let (committee_id, subgroup_id) = holder.columns();
     let rows = sqlx::query!(
         r#"select distinct on (a.id) a.id, a.description, o.number as outcome_number, ob.minor, pa.position,
                   p.slug as plan_slug, p.title as plan_title, c.slug as committee_slug,
@@ -113,9 +123,10 @@ pub async fn action_choices(db: &mut PgConnection, committee_id: Uuid) -> Result
              join actions a on a.id = pa.action_id
              join objectives ob on ob.id = pa.objective_id
              join outcomes o on o.id = ob.outcome_id
-            where pa.committee_id = $1 and pa.retired_at is null and p.status <> 'archived'
-            order by a.id, (p.status = 'published') desc, p.slug desc"#,
-        committee_id
+            where (pa.committee_id = $1 or a.owner_subgroup_id = $2) and pa.retired_at is null and p.status <> 'archived'
+            order by a.id, (p.status = 'published') desc, p.slug desc, p.committee_id"#,
+        committee_id,
+        subgroup_id
     )
     .fetch_all(&mut *db)
     .await?;
@@ -142,9 +153,9 @@ pub async fn action_choices(db: &mut PgConnection, committee_id: Uuid) -> Result
     Ok(out.into_iter().map(|(_, _, _, c)| c).collect())
 }
 
-/// One risk of the committee, if the acting person may read it.
-pub async fn risk(db: &mut PgConnection, committee_id: Uuid, id: Uuid) -> Result<Option<RiskRow>, AppError> {
-    Ok(register(db, committee_id).await?.into_iter().find(|r| r.id == id))
+/// One risk of the holder's, if the acting person may read it.
+pub async fn risk(db: &mut PgConnection, holder: Owner, id: Uuid) -> Result<Option<RiskRow>, AppError> {
+    Ok(register(db, holder).await?.into_iter().find(|r| r.id == id))
 }
 
 /// Its assessments, newest first.
@@ -174,16 +185,18 @@ pub async fn history(db: &mut PgConnection, risk_id: Uuid) -> Result<Vec<Assessm
 /// Adds a risk with its first assessment. Returns its id.
 pub async fn add_risk(
     db: &mut PgConnection,
-    committee_id: Uuid,
+    holder: Owner,
     wording: &RiskWording,
     first: &Assessment,
 ) -> Result<Uuid, AppError> {
+    let (committee_id, subgroup_id) = holder.columns();
     let id = sqlx::query_scalar!(
-        r#"insert into risks (committee_id, reference, title, description, cause, consequence, owner, controls,
-                              likelihood, impact, target_score, review_on)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+        r#"insert into risks (committee_id, subgroup_id, reference, title, description, cause, consequence, owner,
+                              controls, likelihood, impact, target_score, review_on)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
         returning id"#,
         committee_id,
+        subgroup_id,
         wording.reference,
         wording.title,
         wording.description,
@@ -198,12 +211,12 @@ pub async fn add_risk(
     )
     .fetch_one(&mut *db)
     .await?;
-    record_assessment(db, committee_id, id, first, 1).await?;
+    record_assessment(db, holder, id, first, 1).await?;
     audit::record(
         db,
         AuditEvent {
-            committee_id: Some(committee_id),
-            subgroup_id: None,
+            committee_id: holder.columns().0,
+            subgroup_id: holder.columns().1,
             entity: audit::Entity::Risk,
             entity_id: Some(id),
             operation: audit::Operation::Insert,
@@ -232,16 +245,19 @@ fn wording_json(w: &RiskWording, a: Option<&Assessment>) -> serde_json::Value {
 
 async fn record_assessment(
     db: &mut PgConnection,
-    committee_id: Uuid,
+    holder: Owner,
     risk_id: Uuid,
     a: &Assessment,
     version: i32,
 ) -> Result<(), AppError> {
+    let (committee_id, subgroup_id) = holder.columns();
     sqlx::query!(
-        r#"insert into risk_assessments (risk_id, committee_id, likelihood, impact, note, person_id, risk_version)
-           values ($1, $2, $3, $4, $5, app.person(), $6)"#,
+        r#"insert into risk_assessments (risk_id, committee_id, subgroup_id, likelihood, impact, note, person_id,
+                                         risk_version)
+           values ($1, $2, $3, $4, $5, $6, app.person(), $7)"#,
         risk_id,
         committee_id,
+        subgroup_id,
         i16::from(a.likelihood),
         i16::from(a.impact),
         a.note,
@@ -281,7 +297,7 @@ fn stale(current: &RiskRow) -> AppError {
 pub async fn assess(
     db: &mut PgConnection,
     current: &RiskRow,
-    committee_id: Uuid,
+    holder: Owner,
     version: i32,
     a: &Assessment,
 ) -> Result<i32, AppError> {
@@ -299,12 +315,12 @@ pub async fn assess(
     let Some(new_version) = new_version else {
         return Err(if current.closed { AppError::Conflict("This risk is closed.".into()) } else { stale(current) });
     };
-    record_assessment(db, committee_id, current.id, a, new_version).await?;
+    record_assessment(db, holder, current.id, a, new_version).await?;
     audit::record(
         db,
         AuditEvent {
-            committee_id: Some(committee_id),
-            subgroup_id: None,
+            committee_id: holder.columns().0,
+            subgroup_id: holder.columns().1,
             entity: audit::Entity::RiskAssessment,
             entity_id: Some(current.id),
             operation: audit::Operation::Insert,
@@ -328,7 +344,7 @@ pub async fn assess(
 pub async fn edit_risk(
     db: &mut PgConnection,
     current: &RiskRow,
-    committee_id: Uuid,
+    holder: Owner,
     version: i32,
     w: &RiskWording,
 ) -> Result<i32, AppError> {
@@ -355,8 +371,8 @@ pub async fn edit_risk(
     audit::record(
         db,
         AuditEvent {
-            committee_id: Some(committee_id),
-            subgroup_id: None,
+            committee_id: holder.columns().0,
+            subgroup_id: holder.columns().1,
             entity: audit::Entity::Risk,
             entity_id: Some(current.id),
             operation: audit::Operation::Update,
@@ -377,7 +393,7 @@ pub async fn edit_risk(
 pub async fn close_risk(
     db: &mut PgConnection,
     current: &RiskRow,
-    committee_id: Uuid,
+    holder: Owner,
     version: i32,
     reason: &str,
 ) -> Result<(), AppError> {
@@ -401,8 +417,8 @@ pub async fn close_risk(
     audit::record(
         db,
         AuditEvent {
-            committee_id: Some(committee_id),
-            subgroup_id: None,
+            committee_id: holder.columns().0,
+            subgroup_id: holder.columns().1,
             entity: audit::Entity::Risk,
             entity_id: Some(current.id),
             operation: audit::Operation::Update,
@@ -418,13 +434,15 @@ pub async fn close_risk(
 pub async fn link_action(
     db: &mut PgConnection,
     current: &RiskRow,
-    committee_id: Uuid,
+    holder: Owner,
     action: &ActionChoice,
 ) -> Result<bool, AppError> {
     let added = sqlx::query!(
-        r#"insert into risk_actions (risk_id, committee_id, action_id) values ($1, $2, $3) on conflict do nothing"#,
+        r#"insert into risk_actions (risk_id, committee_id, subgroup_id, action_id) values ($1, $2, $3, $4)
+           on conflict do nothing"#,
         current.id,
-        committee_id,
+        holder.columns().0,
+        holder.columns().1,
         action.id
     )
     .execute(&mut *db)
@@ -436,8 +454,8 @@ pub async fn link_action(
     audit::record(
         db,
         AuditEvent {
-            committee_id: Some(committee_id),
-            subgroup_id: None,
+            committee_id: holder.columns().0,
+            subgroup_id: holder.columns().1,
             entity: audit::Entity::RiskAction,
             entity_id: Some(current.id),
             operation: audit::Operation::Insert,
@@ -454,13 +472,14 @@ pub async fn link_action(
 pub async fn unlink_action(
     db: &mut PgConnection,
     current: &RiskRow,
-    committee_id: Uuid,
+    holder: Owner,
     action: Uuid,
 ) -> Result<bool, AppError> {
     let removed = sqlx::query!(
-        r#"delete from risk_actions where risk_id = $1 and committee_id = $2 and action_id = $3"#,
+        r#"delete from risk_actions where risk_id = $1 and (committee_id = $2 or subgroup_id = $3) and action_id = $4"#,
         current.id,
-        committee_id,
+        holder.columns().0,
+        holder.columns().1,
         action
     )
     .execute(&mut *db)
@@ -472,8 +491,8 @@ pub async fn unlink_action(
     audit::record(
         db,
         AuditEvent {
-            committee_id: Some(committee_id),
-            subgroup_id: None,
+            committee_id: holder.columns().0,
+            subgroup_id: holder.columns().1,
             entity: audit::Entity::RiskAction,
             entity_id: Some(current.id),
             operation: audit::Operation::Delete,

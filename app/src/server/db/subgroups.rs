@@ -87,6 +87,7 @@ pub async fn subgroup_page(
         id: s.id,
         can_update: false,
         is_chair: false,
+        can_read_risks: false,
         adopt_targets: Vec::new(),
         slug: s.slug,
         name: s.name,

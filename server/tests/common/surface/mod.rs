@@ -92,6 +92,9 @@ pub enum Rule {
     ClackLeadOnly,
     /// Assessing Clackmannanshire's risks: its contributors and lead officers.
     ClackUpdaters,
+    /// Reading the FV Policies and Protocols subgroup's risk register: its members and chair,
+    /// and the lead officers of its committees.
+    ProtocolsRegisterReaders,
 }
 
 pub fn expected(rule: Rule, actor: Actor) -> Result<(), StatusCode> {
@@ -127,6 +130,9 @@ pub fn expected(rule: Rule, actor: Actor) -> Result<(), StatusCode> {
         Rule::ProtocolsSubgroupMembers => {
             allow(matches!(actor, ProtocolsChair | StirlingMember), StatusCode::FORBIDDEN)
         }
+        Rule::ProtocolsRegisterReaders => {
+            allow(matches!(actor, ProtocolsChair | StirlingMember | ClackLead | FalkirkLead), StatusCode::FORBIDDEN)
+        }
     }
 }
 
@@ -154,6 +160,9 @@ pub struct Targets {
     /// and this quarter (open, with its dates).
     pub risk: String,
     pub risk_version: String,
+    /// A risk in the FV Policies and Protocols subgroup's register (its version).
+    pub subgroup_risk: String,
+    pub subgroup_risk_version: String,
     pub linked_action: String,
     pub closed_period: String,
     pub earlier_period: String,
@@ -348,6 +357,8 @@ pub async fn setup_targets(pool: &PgPool) -> Targets {
     Targets {
         risk: q.risk,
         risk_version: q.risk_version,
+        subgroup_risk: q.subgroup_risk,
+        subgroup_risk_version: q.subgroup_risk_version,
         linked_action: q.linked_action,
         closed_period: q.closed_period,
         earlier_period: q.earlier_period,
@@ -461,6 +472,18 @@ pub fn flags() -> Vec<Flag> {
             rule: Rule::ClackLeadOnly,
             page: |_| format!("/committees/{CLACK}"),
             marker: |_| s("/plans/import\""),
+        },
+        Flag {
+            what: "opening the subgroup's risk register",
+            rule: Rule::ProtocolsRegisterReaders,
+            page: |_| format!("/subgroups/{SUBGROUP}"),
+            marker: |_| format!("href=\"/subgroups/{SUBGROUP}/risks\""),
+        },
+        Flag {
+            what: "adding a risk to the subgroup's register",
+            rule: Rule::ProtocolsChairOnly,
+            page: |_| format!("/subgroups/{SUBGROUP}/risks"),
+            marker: |_| s("action=\"/api/add_risk\""),
         },
         Flag {
             what: "adding a risk",

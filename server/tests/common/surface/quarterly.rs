@@ -3,11 +3,12 @@
 //! write.
 
 use super::*;
+use app::server::authz::Owner;
 
 /// A risk's fields as the add and edit forms send them.
 fn risk_fields(more: Vec<(&'static str, String)>) -> Vec<(&'static str, String)> {
     let mut fields = vec![
-        ("committee", s(CLACK)),
+        ("register", format!("committees/{CLACK}")),
         ("reference", s("RM1")),
         ("title", s("Matrix risk")),
         ("description", s("A risk the matrix adds")),
@@ -126,13 +127,66 @@ pub fn entries() -> Vec<Entry> {
             key: "/api/risk_register",
             kind: Read,
             rule: Rule::ClackMembers,
-            request: |_, _| (s("/api/risk_register"), vec![("committee", s(CLACK))]),
+            request: |_, _| (s("/api/risk_register"), vec![("register", format!("committees/{CLACK}"))]),
         },
         Entry {
             key: "/api/risk",
             kind: Read,
             rule: Rule::ClackMembers,
-            request: |t, _| (s("/api/risk"), vec![("committee", s(CLACK)), ("risk", t.risk.clone())]),
+            request: |t, _| (s("/api/risk"), vec![("register", format!("committees/{CLACK}")), ("risk", t.risk.clone())]),
+        },
+        // A subgroup's register: its members, chair and its committees' lead officers read;
+        // its chair writes.
+        Entry {
+            key: "/subgroups/{subgroup}/risks",
+            kind: Page,
+            rule: Rule::ProtocolsRegisterReaders,
+            request: |_, _| (format!("/subgroups/{SUBGROUP}/risks"), vec![]),
+        },
+        Entry {
+            key: "/subgroups/{subgroup}/risks/{risk}",
+            kind: Page,
+            rule: Rule::ProtocolsRegisterReaders,
+            request: |t, _| (format!("/subgroups/{SUBGROUP}/risks/{}", t.subgroup_risk), vec![]),
+        },
+        Entry {
+            key: "/api/risk",
+            kind: Read,
+            rule: Rule::ProtocolsRegisterReaders,
+            request: |t, _| {
+                (
+                    s("/api/risk"),
+                    vec![("register", format!("subgroups/{SUBGROUP}")), ("risk", t.subgroup_risk.clone())],
+                )
+            },
+        },
+        Entry {
+            key: "/api/add_risk",
+            kind: Write,
+            rule: Rule::ProtocolsChairOnly,
+            request: |_, _| {
+                let mut fields = risk_fields(vec![("likelihood", s("2")), ("impact", s("2"))]);
+                fields[0].1 = format!("subgroups/{SUBGROUP}");
+                (s("/api/add_risk"), fields)
+            },
+        },
+        Entry {
+            key: "/api/assess_risk",
+            kind: Write,
+            rule: Rule::ProtocolsChairOnly,
+            request: |t, _| {
+                (
+                    s("/api/assess_risk"),
+                    vec![
+                        ("register", format!("subgroups/{SUBGROUP}")),
+                        ("risk", t.subgroup_risk.clone()),
+                        ("version", t.subgroup_risk_version.clone()),
+                        ("likelihood", s("3")),
+                        ("impact", s("4")),
+                        ("note", s("Matrix assessment")),
+                    ],
+                )
+            },
         },
         Entry {
             key: "/api/reporting_periods",
@@ -168,7 +222,7 @@ pub fn entries() -> Vec<Entry> {
                 (
                     s("/api/assess_risk"),
                     vec![
-                        ("committee", s(CLACK)),
+                        ("register", format!("committees/{CLACK}")),
                         ("risk", t.risk.clone()),
                         ("version", t.risk_version.clone()),
                         ("likelihood", s("5")),
@@ -186,7 +240,7 @@ pub fn entries() -> Vec<Entry> {
                 (
                     s("/api/close_risk"),
                     vec![
-                        ("committee", s(CLACK)),
+                        ("register", format!("committees/{CLACK}")),
                         ("risk", t.risk.clone()),
                         ("version", t.risk_version.clone()),
                         ("reason", s("Matrix closing")),
@@ -201,7 +255,7 @@ pub fn entries() -> Vec<Entry> {
             request: |t, _| {
                 (
                     s("/api/link_risk_action"),
-                    vec![("committee", s(CLACK)), ("risk", t.risk.clone()), ("action", t.draft_action.clone())],
+                    vec![("register", format!("committees/{CLACK}")), ("risk", t.risk.clone()), ("action", t.draft_action.clone())],
                 )
             },
         },
@@ -212,7 +266,7 @@ pub fn entries() -> Vec<Entry> {
             request: |t, _| {
                 (
                     s("/api/unlink_risk_action"),
-                    vec![("committee", s(CLACK)), ("risk", t.risk.clone()), ("action", t.linked_action.clone())],
+                    vec![("register", format!("committees/{CLACK}")), ("risk", t.risk.clone()), ("action", t.linked_action.clone())],
                 )
             },
         },
@@ -247,6 +301,8 @@ pub fn entries() -> Vec<Entry> {
 pub struct Quarterly {
     pub risk: String,
     pub risk_version: String,
+    pub subgroup_risk: String,
+    pub subgroup_risk_version: String,
     pub linked_action: String,
     pub closed_period: String,
     pub earlier_period: String,
@@ -277,15 +333,15 @@ pub async fn setup_quarterly(pool: &PgPool) -> Quarterly {
         review_on: "",
     })
     .unwrap();
-    let risk = risks::add_risk(&mut tx, c.id, &wording, &check_assessment("3", "3", "").unwrap()).await.unwrap();
-    let row = risks::risk(&mut tx, c.id, risk).await.unwrap().unwrap();
-    let choice = risks::action_choices(&mut tx, c.id)
+    let risk = risks::add_risk(&mut tx, Owner::Committee(c.id), &wording, &check_assessment("3", "3", "").unwrap()).await.unwrap();
+    let row = risks::risk(&mut tx, Owner::Committee(c.id), risk).await.unwrap().unwrap();
+    let choice = risks::action_choices(&mut tx, Owner::Committee(c.id))
         .await
         .unwrap()
         .into_iter()
         .find(|a| a.href.contains("/plans/2023-25/"))
         .expect("a published action to link");
-    assert!(risks::link_action(&mut tx, &row, c.id, &choice).await.unwrap());
+    assert!(risks::link_action(&mut tx, &row, Owner::Committee(c.id), &choice).await.unwrap());
     let today = periods::today(&mut tx).await.unwrap();
     let (open, closed) = (Quarter::of(today), Quarter::of(today).previous());
     let earlier = closed.previous();
@@ -301,10 +357,34 @@ pub async fn setup_quarterly(pool: &PgPool) -> Quarterly {
     tx.commit().await.unwrap();
     let version: i32 =
         sqlx::query_scalar("select version from risks where id = $1").bind(risk).fetch_one(pool).await.unwrap();
+    // The subgroup's register: a risk its chair adds.
+    let chair: uuid::Uuid = sqlx::query_scalar("select id from people where email = 'chair.protocols@example.org'")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    let mut tx = db::begin_as(pool, Some(chair)).await.unwrap();
+    let sub = members::subgroup_by_slug(&mut tx, SUBGROUP).await.unwrap().unwrap();
+    let wording = check_risk(&RiskForm {
+        reference: "SR1",
+        title: "Protocols reviewed late across the three areas",
+        description: "",
+        cause: "",
+        consequence: "",
+        owner: "Subgroup chair",
+        controls: "",
+        target_score: "4",
+        review_on: "",
+    })
+    .unwrap();
+    let subgroup_risk =
+        risks::add_risk(&mut tx, Owner::Subgroup(sub.id), &wording, &check_assessment("2", "4", "").unwrap()).await.unwrap();
+    tx.commit().await.unwrap();
     let (os, oe) = open.dates();
     Quarterly {
         risk: risk.to_string(),
         risk_version: version.to_string(),
+        subgroup_risk: subgroup_risk.to_string(),
+        subgroup_risk_version: s("1"),
         linked_action: choice.id.to_string(),
         closed_period: closed.slug(),
         earlier_period: earlier.slug(),
