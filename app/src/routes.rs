@@ -23,6 +23,7 @@ use crate::pages::{
     plan_import::{PlanImportPage, PlanImportPreviewPage},
     protocol::ProtocolPage,
     protocols::ProtocolsPage,
+    risk_import::{RiskImportPage, RiskImportPreviewPage},
     risks::{RiskDetailPage, RiskRegisterPage},
     subgroup::SubgroupPage,
     summary::PublicSummaryPage,
@@ -78,12 +79,18 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/committees/:committee/plans/:plan/summary") view=PublicSummaryPage ssr=SsrMode::Async/>
                     <Route path=path!("/subgroups/:subgroup") view=SubgroupPage ssr=SsrMode::Async/>
                     <Route path=path!("/subgroups/:subgroup/risks") view=RiskRegisterPage ssr=SsrMode::Async/>
+                    // Before the risk route: "import" is not a risk.
+                    <Route path=path!("/subgroups/:subgroup/risks/import") view=RiskImportPage ssr=SsrMode::Async/>
+                    <Route path=path!("/subgroups/:subgroup/risks/import/:upload") view=RiskImportPreviewPage ssr=SsrMode::Async/>
                     <Route path=path!("/subgroups/:subgroup/risks/:risk") view=RiskDetailPage ssr=SsrMode::Async/>
                     <Route path=path!("/protocols") view=ProtocolsPage ssr=SsrMode::Async/>
                     <Route path=path!("/protocols/:protocol") view=ProtocolPage ssr=SsrMode::Async/>
                     <Route path=path!("/committees/:committee/members") view=MembersPage ssr=SsrMode::Async/>
                     <Route path=path!("/committees/:committee/audit") view=AuditPage ssr=SsrMode::Async/>
                     <Route path=path!("/committees/:committee/risks") view=RiskRegisterPage ssr=SsrMode::Async/>
+                    // Before the risk route: "import" is not a risk.
+                    <Route path=path!("/committees/:committee/risks/import") view=RiskImportPage ssr=SsrMode::Async/>
+                    <Route path=path!("/committees/:committee/risks/import/:upload") view=RiskImportPreviewPage ssr=SsrMode::Async/>
                     <Route path=path!("/committees/:committee/risks/:risk") view=RiskDetailPage ssr=SsrMode::Async/>
                     <Route path=path!("/committees/:committee/periods") view=PeriodsPage ssr=SsrMode::Async/>
                     <Route path=path!("/committees/:committee/years/:year") view=AnnualSummaryPage ssr=SsrMode::Async/>

@@ -10,12 +10,13 @@ use crate::plan_xlsx;
 use app::domain::account::{Flash, FlashKind};
 use app::domain::plan_csv::rows_from_view;
 use app::domain::plan_file::MAX_FILE_BYTES;
+use app::domain::risk::parse_register_key;
 use app::domain::slug::Slug;
 use app::error::AppError;
 use app::server::auth::session;
 use app::server::auth::viewer::{Access, Viewer};
-use app::server::authz::{self, CommitteeNeed};
-use app::server::db::{self, plan_imports};
+use app::server::authz::{self, CommitteeNeed, RegisterNeed};
+use app::server::db::{self, plan_imports, risk_imports};
 use app::server::state::AppState;
 use axum::extract::multipart::{Multipart, MultipartError, MultipartRejection};
 use axum::extract::{Path, State};
@@ -42,11 +43,67 @@ pub async fn upload_plan(
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
     let viewer = viewer.map(|Extension(v)| v);
-    match stage(&state, viewer, &committee, multipart).await {
-        Ok(id) => see_other(&format!("{}/{id}", upload_page(&committee))),
-        Err(error) if wants_html(&headers) => {
-            // Only a well-formed slug goes into the address sent back.
-            let back = if Slug::parse(&committee).is_ok() { upload_page(&committee) } else { "/".to_owned() };
+    // Only a well-formed slug goes into the address sent back.
+    let back = if Slug::parse(&committee).is_ok() { upload_page(&committee) } else { "/".to_owned() };
+    let staged =
+        stage(&state, viewer, &committee, multipart).await.map(|id| format!("{}/{id}", upload_page(&committee)));
+    answer(staged, back, &headers, session).await
+}
+
+/// `POST /committees/{committee}/risks/import` and `POST /subgroups/{subgroup}/risks/import`:
+/// an existing risk register as a file, from someone who may add risks to the register (the
+/// committee's lead officers, the subgroup's chair). Read and checked in full, every problem
+/// staged with the rows; the browser goes on to the preview. Nothing in the register changes.
+pub async fn upload_committee_risks(
+    State(state): State<AppState>,
+    viewer: Option<Extension<Viewer>>,
+    session: Option<Extension<Session>>,
+    Path(committee): Path<String>,
+    headers: HeaderMap,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Response {
+    upload_risks(state, viewer, session, format!("committees/{committee}"), headers, multipart).await
+}
+
+pub async fn upload_subgroup_risks(
+    State(state): State<AppState>,
+    viewer: Option<Extension<Viewer>>,
+    session: Option<Extension<Session>>,
+    Path(subgroup): Path<String>,
+    headers: HeaderMap,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Response {
+    upload_risks(state, viewer, session, format!("subgroups/{subgroup}"), headers, multipart).await
+}
+
+async fn upload_risks(
+    state: AppState,
+    viewer: Option<Extension<Viewer>>,
+    session: Option<Extension<Session>>,
+    key: String,
+    headers: HeaderMap,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Response {
+    let viewer = viewer.map(|Extension(v)| v);
+    let page = match parse_register_key(&key) {
+        Some((_, slug)) if Slug::parse(slug).is_ok() => format!("/{key}/risks/import"),
+        _ => "/".to_owned(),
+    };
+    let staged = stage_risks(&state, viewer, &key, multipart).await.map(|id| format!("{page}/{id}"));
+    answer(staged, page, &headers, session).await
+}
+
+/// The answer to an upload: a 303 to the preview; refused, a browser goes back to `back` with
+/// the message (as refused server-function forms do) and a script gets the status.
+async fn answer(
+    staged: Result<String, AppError>,
+    back: String,
+    headers: &HeaderMap,
+    session: Option<Extension<Session>>,
+) -> Response {
+    match staged {
+        Ok(preview) => see_other(&preview),
+        Err(error) if wants_html(headers) => {
             let flash = Flash {
                 kind: FlashKind::Error,
                 message: error.to_string(),
@@ -64,6 +121,53 @@ pub async fn upload_plan(
         }
         Err(error) => error.into_response(),
     }
+}
+
+async fn stage_risks(
+    state: &AppState,
+    viewer: Option<Viewer>,
+    key: &str,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<Uuid, AppError> {
+    // Requires: someone who may add risks to the register, checked before the body is read.
+    let viewer = authz::require_signed_in(viewer)?;
+    let mut tx = db::begin_as(&state.pool, Some(viewer.id)).await?;
+    authz::register(&mut tx, Some(&viewer), key, RegisterNeed::Manage).await?;
+    tx.commit().await?;
+
+    let multipart = multipart.map_err(|_| {
+        AppError::BadRequest("Send the risk register as a form upload (multipart/form-data); nothing was saved.".into())
+    })?;
+    let (file_name, bytes) = read_file_field(multipart).await?;
+
+    let mut tx = db::begin_as(&state.pool, Some(viewer.id)).await?;
+    let reg = authz::register(&mut tx, Some(&viewer), key, RegisterNeed::Manage).await?;
+    let existing = db::risks::references(&mut tx, reg.owner).await?;
+    let name = file_name.clone();
+    let read = tokio::task::spawn_blocking(move || plan_upload::read_risk_file(&name, &bytes, &existing))
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "reading an uploaded risk file panicked");
+            AppError::Internal
+        })?
+        .map_err(|reason| AppError::invalid("file", reason))?;
+    risk_imports::expire(&mut tx, reg.owner, viewer.id).await?;
+    let id = risk_imports::stage(
+        &mut tx,
+        risk_imports::NewUpload {
+            holder: reg.owner,
+            person_id: viewer.id,
+            file_name: &file_name,
+            format: read.format.code(),
+            rows: &read.file.rows,
+            problems: &read.file.problems,
+            ignored_columns: &read.file.ignored_columns,
+            risk_count: read.file.risks.len(),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
 }
 
 async fn stage(
@@ -131,7 +235,7 @@ async fn read_file_field(mut multipart: Multipart) -> Result<(String, Vec<u8>), 
         return match (file_name.is_empty(), bytes.is_empty()) {
             (true, true) => Err(choose()),
             (_, true) => {
-                Err(AppError::invalid("file", "The file is empty: it needs the header row and one row per action."))
+                Err(AppError::invalid("file", "The file is empty: it needs the header row and a row for each item."))
             }
             (true, false) => Ok(("uploaded file".to_owned(), bytes)),
             (false, false) => Ok((file_name, bytes)),
@@ -143,7 +247,7 @@ async fn read_file_field(mut multipart: Multipart) -> Result<(String, Vec<u8>), 
 fn too_large() -> AppError {
     AppError::invalid(
         "file",
-        "The file is larger than 1.5 MB, far more than a plan needs. Remove other sheets, pictures or formatting, or save it as CSV.",
+        "The file is larger than 1.5 MB, far more than a plan or a risk register needs. Remove other sheets, pictures or formatting, or save it as CSV.",
     )
 }
 

@@ -6,6 +6,7 @@
 use crate::plan_xlsx;
 use app::domain::plan_csv::read_plan_csv;
 use app::domain::plan_file::{ImportProblem, ImportRow};
+use app::domain::risk_file::{read_risk_csv, RiskFile};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileFormat {
@@ -57,6 +58,40 @@ pub fn read_file(file_name: &str, bytes: &[u8]) -> Result<ReadFile, String> {
     problems.sort_by_key(|p| p.row);
     let action_count = if problems.is_empty() { file.plan.action_count() } else { 0 };
     Ok(ReadFile { format, rows: file.rows, problems, action_count })
+}
+
+/// A risk register file as read for its preview (`risk_file::read_risk_csv`).
+#[derive(Debug)]
+pub struct ReadRiskFile {
+    pub format: FileFormat,
+    pub file: RiskFile,
+}
+
+/// Reads a risk register file (CSV or workbook, told apart as plan files are); `existing`
+/// holds the references the register already uses. `Err` with the reason when there is nothing
+/// to preview.
+pub fn read_risk_file(file_name: &str, bytes: &[u8], existing: &[String]) -> Result<ReadRiskFile, String> {
+    let format = detect(file_name, bytes)?;
+    let (csv, mut problems) = match format {
+        FileFormat::Csv => (bytes.to_vec(), Vec::new()),
+        FileFormat::Xlsx => plan_xlsx::sheet_as_csv_with(bytes, &[])?,
+    };
+    let mut file = read_risk_csv(&csv, existing);
+    if file.rows.is_empty() {
+        problems.extend(file.problems);
+        let mut reasons: Vec<String> = problems.iter().take(5).map(ToString::to_string).collect();
+        if problems.len() > reasons.len() {
+            reasons.push(format!("and {} more", problems.len() - reasons.len()));
+        }
+        return Err(format!("Nothing could be read from this file: {}.", reasons.join("; ")));
+    }
+    if !problems.is_empty() {
+        problems.append(&mut file.problems);
+        problems.sort_by_key(|p| p.row);
+        file.problems = problems;
+        file.risks.clear();
+    }
+    Ok(ReadRiskFile { format, file })
 }
 
 /// By content first (a workbook is a zip archive), then by name for what it cannot be.
@@ -136,5 +171,26 @@ mod tests {
         let problems: Vec<String> = read.problems.iter().map(ToString::to_string).collect();
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert!(problems[0].starts_with("row 2, column objective_number: objective 2.1 does not belong to outcome 1"));
+    }
+
+    #[test]
+    fn a_risk_register_workbook_is_read_with_its_problems_by_row() {
+        let sheet = vec![
+            vec!["Risk ref".into(), "Risk".into(), "Likelihood".into(), "Impact".into(), "Target".into(), "RAG".into()],
+            vec!["R1".into(), "Staff turnover".into(), "4 - Likely".into(), "Major".into(), "6".into(), "Red".into()],
+            vec!["R2".into(), "Data sharing".into(), "9".into(), "2".into(), "4".into(), String::new()],
+        ];
+        let bytes = plan_xlsx::write_tables(&[("Risks", sheet)]).unwrap();
+        let read = read_risk_file("register.xlsx", &bytes, &[]).unwrap();
+        assert_eq!(read.format, FileFormat::Xlsx);
+        assert_eq!(read.file.rows.len(), 2);
+        assert_eq!(read.file.ignored_columns, vec!["RAG"]);
+        let problems: Vec<String> = read.file.problems.iter().map(ToString::to_string).collect();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].starts_with("row 3, column Likelihood: \"9\" is not accepted"), "{problems:?}");
+        assert!(read.file.risks.is_empty());
+
+        let err = read_risk_file("register.csv", b"Owner,Notes\nme,x\n", &[]).unwrap_err();
+        assert!(err.contains("the header has no reference column"), "{err}");
     }
 }

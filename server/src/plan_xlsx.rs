@@ -91,6 +91,16 @@ pub fn write_tables(sheets: &[(&str, Vec<Vec<String>>)]) -> Result<Vec<u8>, Xlsx
 /// The first sheet of a workbook as CSV text, plus problems only a workbook can have (cells
 /// holding a spreadsheet error). `Err` when the bytes are not a workbook this can read.
 pub fn sheet_as_csv(bytes: &[u8]) -> Result<(Vec<u8>, Vec<ImportProblem>), String> {
+    sheet_as_csv_with(bytes, &COLUMNS)
+}
+
+/// As [`sheet_as_csv`], for a format whose columns are `columns` in this order; with none
+/// (a format whose header may come in any order), a problem names the column by its letter.
+pub fn sheet_as_csv_with(bytes: &[u8], columns: &[&str]) -> Result<(Vec<u8>, Vec<ImportProblem>), String> {
+    let at = |row: u32, column: u32, message: String| match columns.get(column as usize) {
+        Some(name) => ImportProblem::at(row + 1, Some(name), message),
+        None => ImportProblem::at(row + 1, None, format!("column {}: {message}", column_letters(column))),
+    };
     const UNREADABLE: &str = "The file could not be read as an Excel workbook (.xlsx). Save it from your \
                               spreadsheet as \"Excel Workbook (.xlsx)\" or as \"CSV UTF-8\" and upload that.";
     match unpacked_size(bytes, MAX_UNPACKED_BYTES) {
@@ -114,20 +124,16 @@ pub fn sheet_as_csv(bytes: &[u8]) -> Result<(Vec<u8>, Vec<ImportProblem>), Strin
         let text = match cell_text(cell.get_value()) {
             Ok(text) => text,
             Err(CellProblem::Error(code)) => {
-                problems.push(ImportProblem::at(
-                    row + 1,
-                    COLUMNS.get(column as usize).copied(),
+                problems.push(at(
+                    row,
+                    column,
                     format!("holds the spreadsheet error {code}: correct it, or type the value in"),
                 ));
                 code
             }
             Err(CellProblem::TooLong) => {
                 // Not copied: one long shared string may be referred to by thousands of cells.
-                problems.push(ImportProblem::at(
-                    row + 1,
-                    COLUMNS.get(column as usize).copied(),
-                    format!("is longer than {MAX_CELL_CHARS} characters"),
-                ));
+                problems.push(at(row, column, format!("is longer than {MAX_CELL_CHARS} characters")));
                 String::new()
             }
         };
@@ -151,17 +157,30 @@ pub fn sheet_as_csv(bytes: &[u8]) -> Result<(Vec<u8>, Vec<ImportProblem>), Strin
         cells[column] = text;
     }
 
-    let mut writer = csv::WriterBuilder::new().from_writer(Vec::new());
+    // Flexible: rows end where their last cell does (a risk file's columns are not fixed).
+    let mut writer = csv::WriterBuilder::new().flexible(true).from_writer(Vec::new());
     for mut cells in grid {
         // Every row gets the header's columns, so an empty cell at the end of a row is just
         // empty, as it is in a CSV file written by a spreadsheet.
-        if cells.len() < COLUMNS.len() {
-            cells.resize(COLUMNS.len(), String::new());
+        if cells.len() < columns.len() {
+            cells.resize(columns.len(), String::new());
         }
         writer.write_record(&cells).map_err(|_| UNREADABLE.to_owned())?;
     }
     let csv = writer.into_inner().map_err(|_| UNREADABLE.to_owned())?;
     Ok((csv, problems))
+}
+
+/// A column as a spreadsheet heads it: 0 is A, 25 is Z, 26 is AA.
+fn column_letters(column: u32) -> String {
+    let mut n = column + 1;
+    let mut letters = Vec::new();
+    while n > 0 {
+        let rem = (n - 1) % 26;
+        letters.push(char::from(b'A' + rem as u8));
+        n = (n - 1) / 26;
+    }
+    letters.iter().rev().collect()
 }
 
 enum Unpacked {

@@ -26,11 +26,23 @@ pub const EXPORT_CSV: &str = "/committees/{committee}/plans/{plan}/export.csv";
 pub const EXPORT_XLSX: &str = "/committees/{committee}/plans/{plan}/export.xlsx";
 /// The upload page's own address: GET is the leptos page, POST takes the file.
 pub const PLAN_UPLOAD: &str = "/committees/{committee}/plans/import";
+/// The risk upload pages' own addresses: GET is the leptos page, POST takes the file.
+pub const COMMITTEE_RISK_UPLOAD: &str = "/committees/{committee}/risks/import";
+pub const SUBGROUP_RISK_UPLOAD: &str = "/subgroups/{subgroup}/risks/import";
 /// Server-Sent Events of every change the viewer may see (`live::stream`).
 pub const LIVE: &str = "/live";
 /// Routes outside the leptos page tree (the permission matrix test enumerates these with the
 /// pages and server functions, so a route added here without a matrix entry fails it).
-pub const PLAIN_ROUTES: [&str; 6] = [HEALTHZ, EXPORT_CSV, EXPORT_XLSX, PLAN_UPLOAD, LIVE, report_files::REPORT_FILE];
+pub const PLAIN_ROUTES: [&str; 8] = [
+    HEALTHZ,
+    EXPORT_CSV,
+    EXPORT_XLSX,
+    PLAN_UPLOAD,
+    COMMITTEE_RISK_UPLOAD,
+    SUBGROUP_RISK_UPLOAD,
+    LIVE,
+    report_files::REPORT_FILE,
+];
 
 /// Layers run outside in: trace, security headers, body limit, the same-origin check for anything that changes
 /// state, compression, the page cache (anonymous pages only, stored uncompressed), sessions,
@@ -50,6 +62,8 @@ pub fn router_with(state: AppState, cache: Arc<PageCache>, hub: Arc<LiveHub>, me
         .route(EXPORT_CSV, get(export_csv))
         .route(EXPORT_XLSX, get(import_upload::export_xlsx))
         .route(PLAN_UPLOAD, post(import_upload::upload_plan))
+        .route(COMMITTEE_RISK_UPLOAD, post(import_upload::upload_committee_risks))
+        .route(SUBGROUP_RISK_UPLOAD, post(import_upload::upload_subgroup_risks))
         .route(LIVE, get(live::stream::live))
         .route(report_files::REPORT_FILE, get(report_files::download))
         .leptos_routes_with_context(&state, routes, || (), {

@@ -350,3 +350,167 @@ async fn an_upload_imports_once_and_expires_after_a_day(pool: PgPool) {
     let left: Vec<uuid::Uuid> = sqlx::query_scalar("select id from plan_imports").fetch_all(&app.pool).await.unwrap();
     assert_eq!(left.iter().map(ToString::to_string).collect::<Vec<_>>(), vec![upload_id(&fresh).to_owned()]);
 }
+
+// Risk registers: an existing register imported from a file, checked row by row first.
+
+const RISK_IMPORT: &str = "/committees/clackmannanshire/risks/import";
+
+/// Uploads a risk file as `cookie`'s browser does to `page`; returns the preview's address.
+async fn upload_risks(app: &TestApp, cookie: &str, page: &str, file: (&str, &[u8])) -> String {
+    let response = app.post_file_form(page, file, Some(cookie), page).await;
+    assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
+    assert!(response.location.starts_with(&format!("{page}/")), "{}", response.location);
+    response.location
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_lead_officer_imports_an_existing_risk_register_after_checking_every_row(pool: PgPool) {
+    let app = TestApp::with_demo(pool).await;
+    let lead = app.sign_in(LEAD).await;
+    let register = app.get_with_cookie("/committees/clackmannanshire/risks", &lead).await;
+    assert!(register.body.contains(&format!("href=\"{RISK_IMPORT}\"")), "the register leads there");
+    let page = app.get_with_cookie(RISK_IMPORT, &lead).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("enctype=\"multipart/form-data\"") && page.body.contains("Controls in place"));
+    let risks_before = count(&app.pool, "select count(*) from risks").await;
+
+    // A register as councils keep them: their own column names, words for levels, British dates.
+    let broken = "Risk Ref,Risk,Risk Owner,Likelihood,Impact,Target,Next review,Score\n\
+                  CR1,Staff turnover in social work,CSWO,4 - Likely,Major,6,31/03/2027,16\n\
+                  CR2,Data sharing fails,,7,Severe,30,,\n\
+                  cr1,Repeated reference,,2,2,4,,\n";
+    let preview = upload_risks(&app, &lead, RISK_IMPORT, ("register.csv", broken.as_bytes())).await;
+    let shown = app.get_with_cookie(&preview, &lead).await;
+    let body = shown.body.replace("&quot;", "\"");
+    assert!(body.contains("3 problems to correct"), "{}", &body[..body.len().min(3000)]);
+    for problem in [
+        "row 3, column Likelihood: \"7\" is not accepted",
+        "row 3, column Target score: \"30\" is not accepted",
+        "row 4, column Reference: cr1 is also on row 2",
+    ] {
+        assert!(body.contains(problem), "{problem} missing");
+    }
+    assert!(body.contains("Not imported (not part of a risk here): \"Score\""));
+    assert!(!body.contains("to the register</button>"), "no import button while a row is wrong");
+    let before = database_digest(&app.pool).await;
+    let refused = app
+        .post(
+            "/api/import_uploaded_risks",
+            &[("register", "committees/clackmannanshire"), ("upload", upload_id(&preview))],
+            Some(&lead),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.body);
+    assert_eq!(database_digest(&app.pool).await, before, "a refused import changes nothing");
+
+    let good = broken
+        .replace("CR2,Data sharing fails,,7,Severe,30", "CR2,Data sharing fails,,Possible,Severe,8")
+        .replace("cr1,Repeated", "CR3,Repeated");
+    let preview = upload_risks(&app, &lead, RISK_IMPORT, ("register.csv", good.as_bytes())).await;
+    let shown = app.get_with_cookie(&preview, &lead).await;
+    assert!(shown.body.contains("Ready to import"), "{}", &shown.body[..shown.body.len().min(3000)]);
+    assert!(shown.body.contains("Add 3 risks to the register"));
+    assert_eq!(count(&app.pool, "select count(*) from risks").await, risks_before, "nothing added before confirming");
+
+    let imported = app
+        .post_form(
+            "/api/import_uploaded_risks",
+            &[("register", "committees/clackmannanshire"), ("upload", upload_id(&preview))],
+            Some(&lead),
+            &preview,
+        )
+        .await;
+    assert!(imported.status.is_redirection(), "{} {}", imported.status, imported.body);
+    assert!(imported.location.ends_with("/committees/clackmannanshire/risks"), "{}", imported.location);
+    let (likelihood, impact, target, review, owner): (i16, i16, i16, String, String) = sqlx::query_as(
+        "select likelihood, impact, target_score, review_on::text, owner from risks where reference = 'CR1'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!((likelihood, impact, target, review.as_str(), owner.as_str()), (4, 4, 6, "2027-03-31", "CSWO"));
+    assert_eq!(count(&app.pool, "select count(*) from risks").await, risks_before + 3);
+    assert_eq!(
+        count(
+            &app.pool,
+            "select count(*) from risk_assessments a join risks r on r.id = a.risk_id
+              where r.reference in ('CR1', 'CR2', 'CR3') and a.note = 'As imported from register.csv'"
+        )
+        .await,
+        3,
+        "each risk's levels are its first assessment"
+    );
+    assert_eq!(
+        count(&app.pool, "select count(*) from audit_events where summary like 'Imported risk CR_ %from register.csv'")
+            .await,
+        3
+    );
+    assert_eq!(
+        count(&app.pool, "select count(*) from risk_imports").await,
+        1,
+        "the used upload is gone; the broken one waits"
+    );
+    let register = app.get_with_cookie("/committees/clackmannanshire/risks", &lead).await;
+    assert!(register.body.contains("Imported 3 risks from register.csv"));
+    assert!(register.body.contains("Staff turnover in social work") && register.body.contains("16 · Very high"));
+
+    // The same file again: its references are now taken.
+    let again = upload_risks(&app, &lead, RISK_IMPORT, ("register.csv", good.as_bytes())).await;
+    let shown = app.get_with_cookie(&again, &lead).await.body.replace("&quot;", "\"");
+    assert!(
+        shown.contains("row 2, column Reference: CR1 is already in the register"),
+        "{}",
+        &shown[..shown.len().min(3000)]
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_subgroup_chair_imports_a_workbook_into_the_subgroups_register_and_nobody_else_may(pool: PgPool) {
+    let app = TestApp::with_demo(pool).await;
+    let page = "/subgroups/fv-policies-procedures-protocols/risks/import";
+    let sheet = vec![
+        vec!["Reference".into(), "Risk".into(), "Likelihood".into(), "Impact".into(), "Target score".into()],
+        vec!["PR1".into(), "Protocols not ratified in time".into(), "3".into(), "4".into(), "6".into()],
+    ];
+    let workbook = plan_xlsx::write_tables(&[("Risks", sheet)]).unwrap();
+
+    // A committee's lead officer reads the subgroup's register but does not write it; a
+    // committee's contributor cannot upload to their own committee's register either.
+    for (email, path) in [
+        ("clacks.lead@example.org", page),
+        ("clacks.contributor@example.org", RISK_IMPORT),
+        ("falkirk.lead@example.org", RISK_IMPORT),
+    ] {
+        let cookie = app.sign_in(email).await;
+        assert_eq!(app.get_with_cookie(path, &cookie).await.status, StatusCode::FORBIDDEN, "{email} {path}");
+        let posted = app
+            .post_upload(path, &[(common::UPLOAD_FILE_FIELD, "Reference,Risk,L,I,Target\nX1,x,1,1,1\n")], Some(&cookie))
+            .await;
+        assert_eq!(posted.status, StatusCode::FORBIDDEN, "{email} {path}: {}", posted.body);
+    }
+    assert_eq!(count(&app.pool, "select count(*) from risk_imports").await, 0, "nothing staged for them");
+
+    let chair = app.sign_in("chair.protocols@example.org").await;
+    let preview = upload_risks(&app, &chair, page, ("subgroup.xlsx", &workbook)).await;
+    let shown = app.get_with_cookie(&preview, &chair).await;
+    assert!(shown.body.contains("Excel workbook uploaded") && shown.body.contains("Add 1 risk to the register"));
+    // Only the uploader sees the upload, even another who may write the register would not.
+    let lead = app.sign_in("clacks.lead@example.org").await;
+    assert_ne!(app.get_with_cookie(&preview, &lead).await.status, StatusCode::OK);
+    let imported = app
+        .post_form(
+            "/api/import_uploaded_risks",
+            &[("register", "subgroups/fv-policies-procedures-protocols"), ("upload", upload_id(&preview))],
+            Some(&chair),
+            &preview,
+        )
+        .await;
+    assert!(imported.status.is_redirection(), "{} {}", imported.status, imported.body);
+    let holder: (Option<uuid::Uuid>, String) = sqlx::query_as(
+        "select r.committee_id, s.slug from risks r join subgroups s on s.id = r.subgroup_id where r.reference = 'PR1'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(holder, (None, "fv-policies-procedures-protocols".to_owned()));
+}

@@ -639,7 +639,9 @@ async fn risks_seen_by(app: &TestApp, email: &str, risk: uuid::Uuid) -> i64 {
 }
 
 #[sqlx::test(migrations = "../migrations")]
-async fn a_subgroup_keeps_a_register_its_members_and_its_committees_lead_officers_read_and_its_chair_writes(pool: PgPool) {
+async fn a_subgroup_keeps_a_register_its_members_and_its_committees_lead_officers_read_and_its_chair_writes(
+    pool: PgPool,
+) {
     logs();
     let app = TestApp::with_demo(pool.clone()).await;
     const IRD: &str = "subgroups/ird-steering-group";
@@ -739,15 +741,20 @@ async fn a_subgroup_keeps_a_register_its_members_and_its_committees_lead_officer
     .fetch_one(&pool)
     .await
     .unwrap();
-    let link = |action: uuid::Uuid| vec![("register", IRD.to_owned()), ("risk", id.to_string()), ("action", action.to_string())];
+    let link = |action: uuid::Uuid| {
+        vec![("register", IRD.to_owned()), ("risk", id.to_string()), ("action", action.to_string())]
+    };
     let refused = link(own);
     let refused: Vec<(&str, &str)> = refused.iter().map(|(k, v)| (*k, v.as_str())).collect();
     assert_eq!(app.post("/api/link_risk_action", &refused, Some(&chair)).await.status, 422);
     let linked = link(shared);
     let linked: Vec<(&str, &str)> = linked.iter().map(|(k, v)| (*k, v.as_str())).collect();
     accepted(&app.post("/api/link_risk_action", &linked, Some(&chair)).await);
-    let links: Vec<uuid::Uuid> =
-        sqlx::query_scalar("select action_id from risk_actions where risk_id = $1").bind(id).fetch_all(&pool).await.unwrap();
+    let links: Vec<uuid::Uuid> = sqlx::query_scalar("select action_id from risk_actions where risk_id = $1")
+        .bind(id)
+        .fetch_all(&pool)
+        .await
+        .unwrap();
     assert_eq!(links, vec![shared]);
 
     // Audited as the subgroup's, announced to the subgroup's members, and never in a

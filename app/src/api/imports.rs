@@ -3,7 +3,8 @@
 //! it stages the rows it read and every problem it found. These functions show that upload
 //! and, once it is free of problems, import it into a new draft plan.
 
-use crate::domain::views::{PlanImportPreview, PlanImportStart};
+use crate::domain::risk::RegisterHolder;
+use crate::domain::views::{PlanImportPreview, PlanImportStart, RiskImportPreview};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -106,6 +107,84 @@ pub async fn import_uploaded_plan(
         ssr::actions_phrase(summary.actions),
         staged.file_name,
         c.name
+    ))
+    .await
+}
+
+/// Requires: a lead officer of the committee, the chair of the subgroup. The register whose
+/// upload page this is (`register`: its key, as the risk functions take it).
+#[server(endpoint = "risk_import_start")]
+pub async fn get_risk_import_start(register: String) -> Result<RegisterHolder, AppError> {
+    use crate::server::authz::{self, RegisterNeed};
+    use crate::server::request;
+    let (viewer, mut tx) = request::begin().await?;
+    let reg = authz::register(&mut tx, viewer.as_ref(), &register, RegisterNeed::Manage).await?;
+    tx.commit().await?;
+    Ok(reg.holder)
+}
+
+/// Requires: a lead officer of the committee, the chair of the subgroup, who made the upload.
+/// The risk file awaiting confirmation.
+#[server(endpoint = "risk_import")]
+pub async fn get_risk_import(register: String, upload: String) -> Result<RiskImportPreview, AppError> {
+    use crate::server::authz::{self, RegisterNeed};
+    use crate::server::{db::risk_imports, request};
+    let (viewer, mut tx) = request::begin().await?;
+    let reg = authz::register(&mut tx, viewer.as_ref(), &register, RegisterNeed::Manage).await?;
+    let viewer = authz::require_signed_in(viewer)?;
+    let id = uuid::Uuid::parse_str(upload.trim()).map_err(|_| ssr::upload_not_found())?;
+    let staged = risk_imports::find(&mut tx, reg.owner, viewer.id, id).await?.ok_or_else(ssr::upload_not_found)?;
+    tx.commit().await?;
+    Ok(RiskImportPreview {
+        holder: reg.holder,
+        id: staged.id,
+        file_name: staged.file_name,
+        format: staged.format,
+        uploaded_at: staged.uploaded_at,
+        rows: staged.rows,
+        problems: staged.problems,
+        ignored_columns: staged.ignored_columns,
+    })
+}
+
+/// Requires: a lead officer of the committee, the chair of the subgroup, who made the upload.
+/// Adds every risk of a checked upload to the register, each with its first assessment, in one
+/// transaction, then opens the register. Refused, nothing changes: an upload with problems, or
+/// one whose references the register has come to use since it was checked.
+#[server(endpoint = "import_uploaded_risks")]
+pub async fn import_uploaded_risks(register: String, upload: String) -> Result<(), AppError> {
+    use crate::domain::risk_file::check_rows;
+    use crate::server::authz::{self, RegisterNeed};
+    use crate::server::{db::risk_imports, db::risks, request};
+    let (viewer, mut tx) = request::begin().await?;
+    let reg = authz::register(&mut tx, viewer.as_ref(), &register, RegisterNeed::Manage).await?;
+    let viewer = authz::require_signed_in(viewer)?;
+    let id = uuid::Uuid::parse_str(upload.trim()).map_err(|_| ssr::upload_not_found())?;
+    let staged = risk_imports::claim(&mut tx, reg.owner, viewer.id, id).await?.ok_or_else(ssr::upload_not_found)?;
+    if !staged.problems.is_empty() {
+        return Err(AppError::Conflict(format!(
+            "{} has {} to correct first. Correct the file and upload it again; nothing was imported.",
+            staged.file_name,
+            ssr::problems_phrase(staged.problems.len())
+        )));
+    }
+    // Checked again against the register as it is now: someone may have added R7 meanwhile.
+    let existing = risks::references(&mut tx, reg.owner).await?;
+    let (problems, checked) = check_rows(&staged.rows, &existing);
+    if let Some(first) = problems.first() {
+        return Err(AppError::Conflict(format!(
+            "The register changed since {} was checked ({first}). Upload it again to see every problem; nothing was imported.",
+            staged.file_name
+        )));
+    }
+    let added = risks::import_risks(&mut tx, reg.owner, &checked, &staged.file_name).await?;
+    tx.commit().await?;
+    request::redirect(&reg.holder.register_href())?;
+    request::notice(format!(
+        "Imported {} from {} into the register of {}.",
+        if added == 1 { "1 risk".to_owned() } else { format!("{added} risks") },
+        staged.file_name,
+        reg.holder.name
     ))
     .await
 }

@@ -124,7 +124,8 @@ pub async fn edit_risk(
     use crate::server::{db::risks, request};
     let (viewer, mut tx) = request::begin().await?;
     let reg = authz::register(&mut tx, viewer.as_ref(), &register, RegisterNeed::Manage).await?;
-    let current = risks::risk(&mut tx, reg.owner, risk_id(&risk)?).await?.ok_or_else(|| AppError::not_found("that risk"))?;
+    let current =
+        risks::risk(&mut tx, reg.owner, risk_id(&risk)?).await?.ok_or_else(|| AppError::not_found("that risk"))?;
     let wording = check_risk(&RiskForm {
         reference: &reference,
         title: &title,
@@ -157,7 +158,8 @@ pub async fn assess_risk(
     use crate::server::{db::risks, request};
     let (viewer, mut tx) = request::begin().await?;
     let reg = authz::register(&mut tx, viewer.as_ref(), &register, RegisterNeed::Assess).await?;
-    let current = risks::risk(&mut tx, reg.owner, risk_id(&risk)?).await?.ok_or_else(|| AppError::not_found("that risk"))?;
+    let current =
+        risks::risk(&mut tx, reg.owner, risk_id(&risk)?).await?.ok_or_else(|| AppError::not_found("that risk"))?;
     let a = check_assessment(&likelihood, &impact, &note)?;
     risks::assess(&mut tx, &current, reg.owner, version, &a).await?;
     tx.commit().await?;
@@ -173,7 +175,8 @@ pub async fn close_risk(register: String, risk: String, version: i32, reason: St
     use crate::server::{db::risks, request};
     let (viewer, mut tx) = request::begin().await?;
     let reg = authz::register(&mut tx, viewer.as_ref(), &register, RegisterNeed::Manage).await?;
-    let current = risks::risk(&mut tx, reg.owner, risk_id(&risk)?).await?.ok_or_else(|| AppError::not_found("that risk"))?;
+    let current =
+        risks::risk(&mut tx, reg.owner, risk_id(&risk)?).await?.ok_or_else(|| AppError::not_found("that risk"))?;
     let reason = check_closing(&reason)?;
     risks::close_risk(&mut tx, &current, reg.owner, version, &reason).await?;
     tx.commit().await?;
@@ -188,7 +191,8 @@ pub async fn link_risk_action(register: String, risk: String, action: String) ->
     use crate::server::{db::risks, request};
     let (viewer, mut tx) = request::begin().await?;
     let reg = authz::register(&mut tx, viewer.as_ref(), &register, RegisterNeed::Manage).await?;
-    let current = risks::risk(&mut tx, reg.owner, risk_id(&risk)?).await?.ok_or_else(|| AppError::not_found("that risk"))?;
+    let current =
+        risks::risk(&mut tx, reg.owner, risk_id(&risk)?).await?.ok_or_else(|| AppError::not_found("that risk"))?;
     let wanted = uuid::Uuid::parse_str(action.trim()).ok();
     let choice = risks::action_choices(&mut tx, reg.owner)
         .await?
@@ -211,7 +215,8 @@ pub async fn unlink_risk_action(register: String, risk: String, action: String) 
     use crate::server::{db::risks, request};
     let (viewer, mut tx) = request::begin().await?;
     let reg = authz::register(&mut tx, viewer.as_ref(), &register, RegisterNeed::Manage).await?;
-    let current = risks::risk(&mut tx, reg.owner, risk_id(&risk)?).await?.ok_or_else(|| AppError::not_found("that risk"))?;
+    let current =
+        risks::risk(&mut tx, reg.owner, risk_id(&risk)?).await?.ok_or_else(|| AppError::not_found("that risk"))?;
     let action = uuid::Uuid::parse_str(action.trim()).map_err(|_| AppError::not_found("that link"))?;
     if !risks::unlink_action(&mut tx, &current, reg.owner, action).await? {
         return Err(AppError::not_found("that link"));

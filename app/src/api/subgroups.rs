@@ -15,8 +15,7 @@ pub async fn get_subgroup(subgroup: String) -> Result<SubgroupPage, AppError> {
     page.is_chair = authz::may_chair(viewer.as_ref(), page.id);
     if viewer.is_some() {
         let participants = crate::server::db::members::subgroup_committee_ids(&mut tx, page.id).await?;
-        page.can_read_risks =
-            authz::may_read_register(viewer.as_ref(), authz::Owner::Subgroup(page.id), &participants);
+        page.can_read_risks = authz::may_read_register(viewer.as_ref(), authz::Owner::Subgroup(page.id), &participants);
         // The plans of committees taking part in the subgroup, where the reader leads.
         page.adopt_targets = shared::adopt_targets(&mut tx, page.id)
             .await?

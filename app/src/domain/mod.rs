@@ -21,6 +21,7 @@ pub mod protocol;
 pub mod public_summary;
 pub mod report;
 pub mod risk;
+pub mod risk_file;
 pub mod slug;
 pub mod snapshot_compare;
 pub mod status;

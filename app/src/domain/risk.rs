@@ -53,9 +53,7 @@ impl RegisterHolder {
     pub fn readers(&self) -> &'static str {
         match self.kind {
             HolderKind::Committee => "For the committee's members only.",
-            HolderKind::Subgroup => {
-                "For the subgroup's members and the lead officers of its committees only."
-            }
+            HolderKind::Subgroup => "For the subgroup's members and the lead officers of its committees only.",
         }
     }
 }

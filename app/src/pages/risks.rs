@@ -160,6 +160,8 @@ fn RegisterBody(data: RegisterData) -> impl IntoView {
         view! {
             <section aria-labelledby="add-risk-heading" class="card">
                 <h2 id="add-risk-heading">"Add a risk"</h2>
+                <p><a href=format!("{}/import", holder.register_href())>"Import risks from a file (CSV or Excel)"</a>
+                    " · an existing register, checked row by row before anything is saved."</p>
                 <form method="post" action=f class="stack">
                     <input type="hidden" name="register" value=key/>
                     <Field form=f name="reference" label="Reference" hint="Short and unique in this register, e.g. R1."/>

@@ -416,10 +416,19 @@ mod tests {
         assert!(may_assess_risk(Some(&contributor), c) && !may_assess_risk(Some(&member), c));
         assert!(may_manage_risks(Some(&lead), c) && !may_manage_risks(Some(&contributor), c));
         let sub_register = Owner::Subgroup(s);
-        assert!(may_read_register(Some(&sub_member), sub_register, &[]) && !may_read_register(Some(&lead), sub_register, &[]));
-        assert!(may_read_register(Some(&lead), sub_register, &[c]) && !may_read_register(Some(&member), sub_register, &[c]));
-        assert!(may_manage_register(Some(&chair), sub_register) && !may_manage_register(Some(&sub_member), sub_register));
-        assert!(may_assess_in_register(Some(&chair), sub_register) && !may_assess_in_register(Some(&lead), sub_register));
+        assert!(
+            may_read_register(Some(&sub_member), sub_register, &[])
+                && !may_read_register(Some(&lead), sub_register, &[])
+        );
+        assert!(
+            may_read_register(Some(&lead), sub_register, &[c]) && !may_read_register(Some(&member), sub_register, &[c])
+        );
+        assert!(
+            may_manage_register(Some(&chair), sub_register) && !may_manage_register(Some(&sub_member), sub_register)
+        );
+        assert!(
+            may_assess_in_register(Some(&chair), sub_register) && !may_assess_in_register(Some(&lead), sub_register)
+        );
         assert!(!may_read_register(None, sub_register, &[c]) && !may_read_register(Some(&admin), sub_register, &[c]));
         assert!(
             may_close_period(Some(&lead), c)

@@ -396,6 +396,37 @@ pub async fn stage_matrix_upload(pool: &PgPool) {
     .execute(pool)
     .await
     .unwrap();
+    stage_matrix_risk_uploads(pool).await;
+}
+
+/// Risk register uploads staged by [`stage_matrix_upload`]: one clean risk each, for
+/// Clackmannanshire's register (by clacks.lead@example.org) and the protocols subgroup's (by
+/// its chair).
+pub const MATRIX_RISK_UPLOAD: &str = "5e1ec7ed-0000-4000-8000-000000000002";
+pub const MATRIX_SUBGROUP_RISK_UPLOAD: &str = "5e1ec7ed-0000-4000-8000-000000000003";
+
+async fn stage_matrix_risk_uploads(pool: &PgPool) {
+    let rows = serde_json::json!([{
+        "row": 2, "reference": "MX1", "title": "Matrix imported risk", "description": "", "cause": "",
+        "consequence": "", "owner": "", "controls": "", "likelihood": "2", "impact": "3", "target_score": "4",
+        "review_on": ""
+    }]);
+    sqlx::query(
+        "insert into risk_imports (id, committee_id, subgroup_id, person_id, file_name, format, rows, problems,
+                                   ignored_columns, risk_count)
+         select $1::uuid, c.id, null::uuid, p.id, 'matrix.csv', 'csv', $3, '[]'::jsonb, '[]'::jsonb, 1
+           from committees c, people p where c.slug = 'clackmannanshire' and p.email = 'clacks.lead@example.org'
+         union all
+         select $2::uuid, null, s.id, p.id, 'matrix.csv', 'csv', $3, '[]'::jsonb, '[]'::jsonb, 1
+           from subgroups s, people p where s.slug = 'fv-policies-procedures-protocols'
+                                        and p.email = 'chair.protocols@example.org'",
+    )
+    .bind(MATRIX_RISK_UPLOAD)
+    .bind(MATRIX_SUBGROUP_RISK_UPLOAD)
+    .bind(rows)
+    .execute(pool)
+    .await
+    .unwrap();
 }
 
 /// A raw response, for bodies that are not text (workbooks).

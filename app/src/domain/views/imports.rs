@@ -26,3 +26,20 @@ pub struct PlanImportPreview {
     pub problems: Vec<ImportProblem>,
     pub existing_plans: Vec<String>,
 }
+
+/// An uploaded risk register file awaiting confirmation by the person who may add risks to
+/// the register (a committee's lead officer, a subgroup's chair).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RiskImportPreview {
+    pub holder: crate::domain::risk::RegisterHolder,
+    pub id: Uuid,
+    pub file_name: String,
+    /// "csv" or "xlsx".
+    pub format: String,
+    /// RFC 3339.
+    pub uploaded_at: String,
+    pub rows: Vec<crate::domain::risk_file::RiskImportRow>,
+    pub problems: Vec<ImportProblem>,
+    /// The file's columns that are not imported, as it names them.
+    pub ignored_columns: Vec<String>,
+}

@@ -36,6 +36,35 @@ pub async fn record(db: &mut PgConnection, event: AuditEvent) -> Result<(), AppE
     Ok(())
 }
 
+/// Several changes of one kind at once (an import), in one statement.
+pub async fn record_many(db: &mut PgConnection, events: &[AuditEvent]) -> Result<(), AppError> {
+    let column = |f: fn(&AuditEvent) -> Option<Uuid>| events.iter().map(f).collect::<Vec<_>>();
+    let (committees, subgroups, entity_ids) =
+        (column(|e| e.committee_id), column(|e| e.subgroup_id), column(|e| e.entity_id));
+    let entities: Vec<&str> = events.iter().map(|e| e.entity.code()).collect();
+    let operations: Vec<&str> = events.iter().map(|e| e.operation.code()).collect();
+    let summaries: Vec<&str> = events.iter().map(|e| e.summary.as_str()).collect();
+    let befores: Vec<Option<serde_json::Value>> = events.iter().map(|e| e.before.clone()).collect();
+    let afters: Vec<Option<serde_json::Value>> = events.iter().map(|e| e.after.clone()).collect();
+    sqlx::query!(
+        r#"insert into audit_events (person_id, committee_id, subgroup_id, entity, entity_id, operation, summary, before, after)
+           select app.person(), c, s, e, i, o, m, b, a
+             from unnest($1::uuid[], $2::uuid[], $3::text[], $4::uuid[], $5::text[], $6::text[], $7::jsonb[], $8::jsonb[])
+                  as t(c, s, e, i, o, m, b, a)"#,
+        &committees as &[Option<Uuid>],
+        &subgroups as &[Option<Uuid>],
+        &entities as &[&str],
+        &entity_ids as &[Option<Uuid>],
+        &operations as &[&str],
+        &summaries as &[&str],
+        &befores as &[Option<serde_json::Value>],
+        &afters as &[Option<serde_json::Value>]
+    )
+    .execute(&mut *db)
+    .await?;
+    Ok(())
+}
+
 pub struct AuditFilter {
     pub committee_id: Uuid,
     pub person_id: Option<Uuid>,

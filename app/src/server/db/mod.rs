@@ -19,6 +19,7 @@ pub mod plans;
 pub mod protocol_edits;
 pub mod protocols;
 pub mod reviews;
+pub mod risk_imports;
 pub mod risks;
 pub mod shared;
 pub mod structure;

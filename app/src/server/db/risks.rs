@@ -5,8 +5,8 @@
 use crate::domain::numbering::{action_ref, ObjectiveNumber};
 use crate::domain::risk::{score, ActionChoice, Assessment, AssessmentEntry, RiskRow, RiskWording};
 use crate::error::{AppError, ChangedField, OtherChange, StaleEdit};
-use crate::server::db::audit::{self, AuditEvent};
 use crate::server::authz::Owner;
+use crate::server::db::audit::{self, AuditEvent};
 use crate::server::db::dashboard::rfc3339;
 use serde_json::json;
 use sqlx::PgConnection;
@@ -503,4 +503,99 @@ pub async fn unlink_action(
     )
     .await?;
     Ok(true)
+}
+
+/// The references already used in the holder's register, closed risks' included.
+pub async fn references(db: &mut PgConnection, holder: Owner) -> Result<Vec<String>, AppError> {
+    let (committee_id, subgroup_id) = holder.columns();
+    let refs = sqlx::query_scalar!(
+        r#"select reference from risks
+            where committee_id is not distinct from $1 and subgroup_id is not distinct from $2
+            order by reference"#,
+        committee_id,
+        subgroup_id
+    )
+    .fetch_all(&mut *db)
+    .await?;
+    Ok(refs)
+}
+
+/// Adds checked risks from an imported file, each with its first assessment and its audit
+/// event ("Imported risk R1 … from register.xlsx"): three statements whatever the number.
+/// Returns how many were added.
+pub async fn import_risks(
+    db: &mut PgConnection,
+    holder: Owner,
+    risks: &[(RiskWording, Assessment)],
+    file_name: &str,
+) -> Result<usize, AppError> {
+    let (committee_id, subgroup_id) = holder.columns();
+    let ids: Vec<Uuid> = risks.iter().map(|_| Uuid::new_v4()).collect();
+    let text = |f: fn(&RiskWording) -> &str| risks.iter().map(|(w, _)| f(w)).collect::<Vec<_>>();
+    let level = |f: fn(&Assessment) -> u8| risks.iter().map(|(_, a)| i16::from(f(a))).collect::<Vec<_>>();
+    let targets: Vec<i16> = risks.iter().map(|(w, _)| i16::from(w.target_score)).collect();
+    let reviews: Vec<Option<time::Date>> = risks.iter().map(|(w, _)| date(w.review_on)).collect();
+    let (likelihoods, impacts) = (level(|a| a.likelihood), level(|a| a.impact));
+    sqlx::query!(
+        r#"insert into risks (id, committee_id, subgroup_id, reference, title, description, cause, consequence, owner,
+                              controls, likelihood, impact, target_score, review_on)
+           select id, $2, $3, reference, title, description, cause, consequence, owner, controls, likelihood, impact,
+                  target_score, review_on
+             from unnest($1::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
+                         $10::text[], $11::int2[], $12::int2[], $13::int2[], $14::date[])
+                  as t(id, reference, title, description, cause, consequence, owner, controls, likelihood, impact,
+                       target_score, review_on)"#,
+        &ids,
+        committee_id,
+        subgroup_id,
+        &text(|w| &w.reference) as &[&str],
+        &text(|w| &w.title) as &[&str],
+        &text(|w| &w.description) as &[&str],
+        &text(|w| &w.cause) as &[&str],
+        &text(|w| &w.consequence) as &[&str],
+        &text(|w| &w.owner) as &[&str],
+        &text(|w| &w.controls) as &[&str],
+        &likelihoods,
+        &impacts,
+        &targets,
+        &reviews as &[Option<time::Date>]
+    )
+    .execute(&mut *db)
+    .await?;
+    let note = format!("As imported from {file_name}");
+    sqlx::query!(
+        r#"insert into risk_assessments (risk_id, committee_id, subgroup_id, likelihood, impact, note, person_id,
+                                         risk_version)
+           select id, $2, $3, likelihood, impact, $6, app.person(), 1
+             from unnest($1::uuid[], $4::int2[], $5::int2[]) as t(id, likelihood, impact)"#,
+        &ids,
+        committee_id,
+        subgroup_id,
+        &likelihoods,
+        &impacts,
+        note
+    )
+    .execute(&mut *db)
+    .await?;
+    let events: Vec<AuditEvent> = ids
+        .iter()
+        .zip(risks)
+        .map(|(id, (w, a))| AuditEvent {
+            committee_id,
+            subgroup_id,
+            entity: audit::Entity::Risk,
+            entity_id: Some(*id),
+            operation: audit::Operation::Insert,
+            summary: format!(
+                "Imported risk {} \"{}\" from {}",
+                w.reference,
+                crate::domain::update::excerpt(&w.title),
+                crate::domain::update::excerpt(file_name)
+            ),
+            before: None,
+            after: Some(wording_json(w, Some(a))),
+        })
+        .collect();
+    audit::record_many(db, &events).await?;
+    Ok(ids.len())
 }

@@ -6,6 +6,9 @@ use super::*;
 use app::server::authz::Owner;
 
 /// A risk's fields as the add and edit forms send them.
+/// A risk register file of one clean risk, for the upload entries.
+const RISK_UPLOAD_CSV: &str = "Reference,Risk,Likelihood,Impact,Target score\r\nM1,Matrix uploaded risk,2,2,4\r\n";
+
 fn risk_fields(more: Vec<(&'static str, String)>) -> Vec<(&'static str, String)> {
     let mut fields = vec![
         ("register", format!("committees/{CLACK}")),
@@ -133,7 +136,9 @@ pub fn entries() -> Vec<Entry> {
             key: "/api/risk",
             kind: Read,
             rule: Rule::ClackMembers,
-            request: |t, _| (s("/api/risk"), vec![("register", format!("committees/{CLACK}")), ("risk", t.risk.clone())]),
+            request: |t, _| {
+                (s("/api/risk"), vec![("register", format!("committees/{CLACK}")), ("risk", t.risk.clone())])
+            },
         },
         // A subgroup's register: its members, chair and its committees' lead officers read;
         // its chair writes.
@@ -154,10 +159,7 @@ pub fn entries() -> Vec<Entry> {
             kind: Read,
             rule: Rule::ProtocolsRegisterReaders,
             request: |t, _| {
-                (
-                    s("/api/risk"),
-                    vec![("register", format!("subgroups/{SUBGROUP}")), ("risk", t.subgroup_risk.clone())],
-                )
+                (s("/api/risk"), vec![("register", format!("subgroups/{SUBGROUP}")), ("risk", t.subgroup_risk.clone())])
             },
         },
         Entry {
@@ -255,7 +257,11 @@ pub fn entries() -> Vec<Entry> {
             request: |t, _| {
                 (
                     s("/api/link_risk_action"),
-                    vec![("register", format!("committees/{CLACK}")), ("risk", t.risk.clone()), ("action", t.draft_action.clone())],
+                    vec![
+                        ("register", format!("committees/{CLACK}")),
+                        ("risk", t.risk.clone()),
+                        ("action", t.draft_action.clone()),
+                    ],
                 )
             },
         },
@@ -266,7 +272,11 @@ pub fn entries() -> Vec<Entry> {
             request: |t, _| {
                 (
                     s("/api/unlink_risk_action"),
-                    vec![("register", format!("committees/{CLACK}")), ("risk", t.risk.clone()), ("action", t.linked_action.clone())],
+                    vec![
+                        ("register", format!("committees/{CLACK}")),
+                        ("risk", t.risk.clone()),
+                        ("action", t.linked_action.clone()),
+                    ],
                 )
             },
         },
@@ -288,6 +298,118 @@ pub fn entries() -> Vec<Entry> {
                         ("period", t.open_period.clone()),
                         ("starts_on", t.open_starts.clone()),
                         ("ends_on", t.open_ends.clone()),
+                    ],
+                )
+            },
+        },
+        // Importing a register from a file: whoever may add risks to it, and only the uploader
+        // sees and imports their upload (staged by `stage_matrix_upload`).
+        Entry {
+            key: "/committees/{committee}/risks/import",
+            kind: Page,
+            rule: Rule::ClackLeadOnly,
+            request: |_, _| (format!("/committees/{CLACK}/risks/import"), vec![]),
+        },
+        Entry {
+            key: "/committees/{committee}/risks/import",
+            kind: Write,
+            rule: Rule::ClackLeadOnly,
+            request: |_, _| {
+                (
+                    format!("/committees/{CLACK}/risks/import"),
+                    vec![(crate::common::UPLOAD_FILE_FIELD, s(RISK_UPLOAD_CSV))],
+                )
+            },
+        },
+        Entry {
+            key: "/committees/{committee}/risks/import/{upload}",
+            kind: Page,
+            rule: Rule::ClackLeadOnly,
+            request: |_, _| (format!("/committees/{CLACK}/risks/import/{}", crate::common::MATRIX_RISK_UPLOAD), vec![]),
+        },
+        Entry {
+            key: "/subgroups/{subgroup}/risks/import",
+            kind: Page,
+            rule: Rule::ProtocolsChairOnly,
+            request: |_, _| (format!("/subgroups/{SUBGROUP}/risks/import"), vec![]),
+        },
+        Entry {
+            key: "/subgroups/{subgroup}/risks/import",
+            kind: Write,
+            rule: Rule::ProtocolsChairOnly,
+            request: |_, _| {
+                (
+                    format!("/subgroups/{SUBGROUP}/risks/import"),
+                    vec![(crate::common::UPLOAD_FILE_FIELD, s(RISK_UPLOAD_CSV))],
+                )
+            },
+        },
+        Entry {
+            key: "/subgroups/{subgroup}/risks/import/{upload}",
+            kind: Page,
+            rule: Rule::ProtocolsChairOnly,
+            request: |_, _| {
+                (format!("/subgroups/{SUBGROUP}/risks/import/{}", crate::common::MATRIX_SUBGROUP_RISK_UPLOAD), vec![])
+            },
+        },
+        Entry {
+            key: "/api/risk_import_start",
+            kind: Read,
+            rule: Rule::ClackLeadOnly,
+            request: |_, _| (s("/api/risk_import_start"), vec![("register", format!("committees/{CLACK}"))]),
+        },
+        Entry {
+            key: "/api/risk_import_start",
+            kind: Read,
+            rule: Rule::ProtocolsChairOnly,
+            request: |_, _| (s("/api/risk_import_start"), vec![("register", format!("subgroups/{SUBGROUP}"))]),
+        },
+        Entry {
+            key: "/api/risk_import",
+            kind: Read,
+            rule: Rule::ClackLeadOnly,
+            request: |_, _| {
+                (
+                    s("/api/risk_import"),
+                    vec![("register", format!("committees/{CLACK}")), ("upload", s(crate::common::MATRIX_RISK_UPLOAD))],
+                )
+            },
+        },
+        Entry {
+            key: "/api/risk_import",
+            kind: Read,
+            rule: Rule::ProtocolsChairOnly,
+            request: |_, _| {
+                (
+                    s("/api/risk_import"),
+                    vec![
+                        ("register", format!("subgroups/{SUBGROUP}")),
+                        ("upload", s(crate::common::MATRIX_SUBGROUP_RISK_UPLOAD)),
+                    ],
+                )
+            },
+        },
+        Entry {
+            key: "/api/import_uploaded_risks",
+            kind: Write,
+            rule: Rule::ClackLeadOnly,
+            request: |_, _| {
+                (
+                    s("/api/import_uploaded_risks"),
+                    vec![("register", format!("committees/{CLACK}")), ("upload", s(crate::common::MATRIX_RISK_UPLOAD))],
+                )
+            },
+        },
+        Entry {
+            key: "/api/import_uploaded_risks",
+            kind: Write,
+            rule: Rule::ProtocolsChairOnly,
+            request: |_, _| {
+                (
+                    s("/api/import_uploaded_risks"),
+                    vec![
+                        ("register", format!("subgroups/{SUBGROUP}")),
+                        ("upload", s(crate::common::MATRIX_SUBGROUP_RISK_UPLOAD)),
                     ],
                 )
             },
@@ -333,7 +455,9 @@ pub async fn setup_quarterly(pool: &PgPool) -> Quarterly {
         review_on: "",
     })
     .unwrap();
-    let risk = risks::add_risk(&mut tx, Owner::Committee(c.id), &wording, &check_assessment("3", "3", "").unwrap()).await.unwrap();
+    let risk = risks::add_risk(&mut tx, Owner::Committee(c.id), &wording, &check_assessment("3", "3", "").unwrap())
+        .await
+        .unwrap();
     let row = risks::risk(&mut tx, Owner::Committee(c.id), risk).await.unwrap().unwrap();
     let choice = risks::action_choices(&mut tx, Owner::Committee(c.id))
         .await
@@ -377,7 +501,9 @@ pub async fn setup_quarterly(pool: &PgPool) -> Quarterly {
     })
     .unwrap();
     let subgroup_risk =
-        risks::add_risk(&mut tx, Owner::Subgroup(sub.id), &wording, &check_assessment("2", "4", "").unwrap()).await.unwrap();
+        risks::add_risk(&mut tx, Owner::Subgroup(sub.id), &wording, &check_assessment("2", "4", "").unwrap())
+            .await
+            .unwrap();
     tx.commit().await.unwrap();
     let (os, oe) = open.dates();
     Quarterly {
