@@ -23,6 +23,7 @@ use crate::pages::{
     plan_import::{PlanImportPage, PlanImportPreviewPage},
     protocol::ProtocolPage,
     protocols::ProtocolsPage,
+    regional::RegionalReportPage,
     risk_import::{RiskImportPage, RiskImportPreviewPage},
     risks::{RiskDetailPage, RiskRegisterPage},
     subgroup::SubgroupPage,
@@ -83,6 +84,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/subgroups/:subgroup/risks/import") view=RiskImportPage ssr=SsrMode::Async/>
                     <Route path=path!("/subgroups/:subgroup/risks/import/:upload") view=RiskImportPreviewPage ssr=SsrMode::Async/>
                     <Route path=path!("/subgroups/:subgroup/risks/:risk") view=RiskDetailPage ssr=SsrMode::Async/>
+                    <Route path=path!("/forth-valley/report") view=RegionalReportPage ssr=SsrMode::Async/>
                     <Route path=path!("/protocols") view=ProtocolsPage ssr=SsrMode::Async/>
                     <Route path=path!("/protocols/:protocol") view=ProtocolPage ssr=SsrMode::Async/>
                     <Route path=path!("/committees/:committee/members") view=MembersPage ssr=SsrMode::Async/>

@@ -780,3 +780,129 @@ async fn a_subgroup_keeps_a_register_its_members_and_its_committees_lead_officer
     assert_eq!(clack.status, 200);
     assert!(!clack.body.contains("Joint interviews delayed"));
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_forth_valley_report_covers_every_committee_and_shows_subgroup_risks_only_to_their_readers(pool: PgPool) {
+    logs();
+    let app = TestApp::with_demo(pool.clone()).await;
+    const REPORT: &str = "/forth-valley/report";
+    let lead = app.sign_in(LEAD).await;
+    let red = published_action(&pool, 0).await;
+    accepted(
+        &update(
+            &app,
+            &lead,
+            &red,
+            &[
+                ("status", "R"),
+                ("progress", "Blocked on data sharing"),
+                ("revised_timescale", "June 2027"),
+                ("reason", "Awaiting the regional data sharing agreement"),
+            ],
+        )
+        .await,
+    );
+    let chair = app.sign_in("chair.ird@example.org").await;
+    let risk = [
+        ("register", "subgroups/ird-steering-group"),
+        ("reference", "IRD9"),
+        ("title", "Joint interviews delayed by rota gaps"),
+        ("description", ""),
+        ("cause", ""),
+        ("consequence", ""),
+        ("owner", ""),
+        ("controls", ""),
+        ("likelihood", "4"),
+        ("impact", "4"),
+        ("target_score", "6"),
+        ("review_on", ""),
+    ];
+    accepted(&app.post("/api/add_risk", &risk, Some(&chair)).await);
+    let (shared, shared_id): (String, uuid::Uuid) = sqlx::query_as(
+        "select a.description, a.id from actions a where a.owner_subgroup_id is not null
+          and exists (select 1 from plan_actions pa join plans p on p.id = pa.plan_id
+                       where pa.action_id = a.id and p.status = 'published' and pa.retired_at is null)
+          order by a.created_at limit 1",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let adopters: i64 = sqlx::query_scalar(
+        "select count(*) from plan_actions pa join plans p on p.id = pa.plan_id
+          where pa.action_id = $1 and p.status = 'published' and pa.retired_at is null",
+    )
+    .bind(shared_id)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let protocol: String = sqlx::query_scalar("select title from protocols where is_public order by title limit 1")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let draft: String = sqlx::query_scalar(
+        "select a.description from actions a join plan_actions pa on pa.action_id = a.id join plans p on p.id = pa.plan_id
+          where p.status = 'draft' and a.owner_committee_id is not null
+            and not exists (select 1 from plan_actions q join plans pp on pp.id = q.plan_id
+                             where q.action_id = a.id and pp.status = 'published')
+          order by a.created_at limit 1",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+
+    // Another committee's member reads it all, from published plans only.
+    let stirling = app.sign_in("stirling.member@example.org").await;
+    let page = app.get_with_cookie(REPORT, &stirling).await;
+    assert_eq!(page.status, 200, "{}", &page.body[..page.body.len().min(2000)]);
+    let body = page.body.replace("&#x27;", "'").replace("&quot;", "\"").replace("&amp;", "&");
+    for committee in ["Clackmannanshire", "Stirling", "Falkirk"] {
+        assert!(body.contains(&format!("exceptions-{}", committee.to_lowercase())), "{committee}'s part");
+    }
+    assert!(body.contains("Awaiting the regional data sharing agreement"), "the red action and its reason");
+    assert!(body.contains("June 2027"), "its revised timescale");
+    assert!(body.contains(&shared), "the shared action");
+    let shared_section =
+        &body[body.find("id=\"shared-heading\"").unwrap()..body.find("id=\"protocols-heading\"").unwrap()];
+    assert_eq!(
+        shared_section.matches(&format!("/actions/{shared_id}\"")).count() as i64,
+        adopters,
+        "one link per published plan adopting it"
+    );
+    assert!(body.contains(&protocol), "the protocols");
+    assert!(!body.contains(&draft), "nothing of a draft plan");
+    assert!(body.contains("data-testid=\"running-header\""));
+    let exceptions = body.find("Exceptions by committee").unwrap();
+    assert!(exceptions < body.find("Shared actions").unwrap(), "exceptions come first");
+
+    // The subgroup's risks: for the readers of its register only.
+    assert!(!body.contains("Joint interviews delayed by rota gaps"));
+    let member = app.sign_in("clacks.member@example.org").await;
+    let theirs = app.get_with_cookie(REPORT, &member).await.body;
+    assert!(!theirs.contains("Joint interviews delayed by rota gaps"));
+    assert!(theirs.contains("not shown: a subgroup"), "withheld registers are counted, not shown");
+    for reader in [LEAD, "chair.ird@example.org"] {
+        let cookie = app.sign_in(reader).await;
+        let theirs = app.get_with_cookie(REPORT, &cookie).await.body;
+        assert!(theirs.contains("Joint interviews delayed by rota gaps"), "{reader} reads the IRD register");
+    }
+
+    // Not for the public, nor for someone who belongs to no committee or subgroup any more.
+    let anonymous = app.get(REPORT).await;
+    assert_eq!(anonymous.status, 401);
+    assert!(!anonymous.body.contains("Awaiting the regional data sharing agreement"));
+    let leaver = app.sign_in("falkirk.member@example.org").await;
+    sqlx::query("delete from committee_memberships where person_id = (select id from people where email = 'falkirk.member@example.org')")
+        .execute(&pool)
+        .await
+        .unwrap();
+    sqlx::query(
+        "delete from subgroup_memberships where person_id = (select id from people where email = 'falkirk.member@example.org')",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let refused = app.get_with_cookie(REPORT, &leaver).await;
+    assert_eq!(refused.status, 403, "refused on the next request");
+    let api = app.post("/api/regional_report", &[], Some(&leaver)).await;
+    assert_eq!(api.status, 403);
+}

@@ -337,3 +337,46 @@ pub async fn get_annual_summary(committee: String, year: String) -> Result<Annua
         year_slug: year.trim().to_owned(),
     })
 }
+
+/// Requires: a member of any Forth Valley committee or subgroup, or a platform admin. The
+/// Forth Valley report as of today: each committee's published plans' counts and exceptions,
+/// every shared action with every plan that adopts it, each protocol's ratifications, and the
+/// open risks of the subgroup registers this reader may see (the others are only counted).
+#[server(endpoint = "regional_report")]
+pub async fn get_regional_report() -> Result<crate::domain::regional::RegionalReport, AppError> {
+    use crate::domain::regional::{committee_parts, RegionalReport, SubgroupRegister};
+    use crate::domain::risk::{HolderKind, RegisterHolder};
+    use crate::server::authz::{self, Owner};
+    use crate::server::db::{overview, periods, regional};
+    use crate::server::request;
+    let (viewer, mut tx) = request::begin().await?;
+    authz::require(viewer.as_ref(), authz::may_read_region_report(viewer.as_ref()))?;
+    let region = overview::home_region(&mut tx).await?;
+    let today = periods::today(&mut tx).await?.to_string();
+    let committees = regional::committees(&mut tx, region.id).await?;
+    let plans = regional::published_plans(&mut tx, region.id).await?;
+    let shared = regional::shared_actions(&mut tx, region.id).await?;
+    let protocols = regional::protocol_standings(&mut tx, region.id).await?;
+    let subgroups = regional::subgroups(&mut tx, region.id).await?;
+    let (readable, withheld): (Vec<_>, Vec<_>) = subgroups
+        .into_iter()
+        .partition(|s| authz::may_read_register(viewer.as_ref(), Owner::Subgroup(s.id), &s.participants));
+    let ids: Vec<uuid::Uuid> = readable.iter().map(|s| s.id).collect();
+    let risks = regional::open_subgroup_risks(&mut tx, &ids).await?;
+    tx.commit().await?;
+    Ok(RegionalReport {
+        region: region.name,
+        committees: committee_parts(committees, &plans, &today),
+        reported_on: today,
+        shared,
+        protocols,
+        registers: readable
+            .into_iter()
+            .map(|s| SubgroupRegister {
+                risks: risks.iter().filter(|(id, _)| *id == s.id).map(|(_, r)| r.clone()).collect(),
+                holder: RegisterHolder { kind: HolderKind::Subgroup, slug: s.slug, name: s.name },
+            })
+            .collect(),
+        registers_withheld: withheld.len() as u32,
+    })
+}

@@ -19,6 +19,7 @@ pub mod plan_csv;
 pub mod plan_file;
 pub mod protocol;
 pub mod public_summary;
+pub mod regional;
 pub mod report;
 pub mod risk;
 pub mod risk_file;

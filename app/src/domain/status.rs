@@ -140,6 +140,13 @@ impl StatusCounts {
         }
     }
 
+    /// Adds another set of counts to these (a committee's plans together).
+    pub fn add_all(&mut self, other: &StatusCounts) {
+        for status in Self::keyed() {
+            *self.slot(status) += other.get(status);
+        }
+    }
+
     pub fn total(&self) -> u32 {
         self.on_target + self.delayed + self.revision_required + self.complete + self.not_assessed
     }

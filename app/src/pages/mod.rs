@@ -18,6 +18,7 @@ pub mod plan_edit;
 pub mod plan_import;
 pub mod protocol;
 pub mod protocols;
+pub mod regional;
 pub mod risk_import;
 pub mod risks;
 pub mod subgroup;

@@ -124,7 +124,9 @@ fn PeriodsBody(data: PeriodsData) -> impl IntoView {
                 <tbody>{rows}</tbody>
             </table>
         </div>
-        <p><a href=format!("/committees/{}/risks", committee.slug)>"Risk register"</a></p>
+        <p><a href=format!("/committees/{}/risks", committee.slug)>"Risk register"</a>
+            " · " <a href=crate::pages::regional::REGIONAL_REPORT_HREF>"Forth Valley report"</a>
+            " (every committee's published plans, the shared actions and the protocols, for the regional Chief Officers Group)"</p>
         <h2>"The year in one place"</h2>
         <ul class="plain-list">{years}</ul>
     }
@@ -440,7 +442,12 @@ pub(crate) fn side(action: Option<SnapshotAction>) -> impl IntoView {
 }
 
 #[component]
-fn ExceptionTable(id: String, heading: &'static str, actions: Vec<ReportAction>, empty: &'static str) -> impl IntoView {
+pub(crate) fn ExceptionTable(
+    id: String,
+    heading: &'static str,
+    actions: Vec<ReportAction>,
+    empty: &'static str,
+) -> impl IntoView {
     let count = actions.len();
     let body = if actions.is_empty() {
         view! { <p class="muted">{empty}</p> }.into_any()

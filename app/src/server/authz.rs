@@ -215,6 +215,13 @@ pub fn may_manage_subgroup(viewer: Option<&Viewer>, subgroup: Uuid) -> bool {
     may_chair(viewer, subgroup) || admin(viewer)
 }
 
+/// The Forth Valley report (published plans, shared actions, protocols across the region):
+/// every member of any of the region's committees or subgroups, and platform admins. The
+/// platform serves one region, so any membership is one of its.
+pub fn may_read_region_report(viewer: Option<&Viewer>) -> bool {
+    admin(viewer) || viewer.is_some_and(|v| !v.committees.is_empty() || !v.subgroups.is_empty())
+}
+
 /// Committees, subgroups, everyone's accounts and sign-in links: platform admins.
 pub fn may_administer(viewer: Option<&Viewer>) -> bool {
     admin(viewer)

@@ -18,6 +18,7 @@ pub mod plan_imports;
 pub mod plans;
 pub mod protocol_edits;
 pub mod protocols;
+pub mod regional;
 pub mod reviews;
 pub mod risk_imports;
 pub mod risks;

@@ -302,6 +302,21 @@ pub fn entries() -> Vec<Entry> {
                 )
             },
         },
+        // The Forth Valley report: every member of any committee or subgroup, and admins (each
+        // signed-in actor here is one); what each sees of the subgroup registers is tested in
+        // `quarterly.rs`.
+        Entry {
+            key: "/forth-valley/report",
+            kind: Page,
+            rule: Rule::SignedIn,
+            request: |_, _| (s("/forth-valley/report"), vec![]),
+        },
+        Entry {
+            key: "/api/regional_report",
+            kind: Read,
+            rule: Rule::SignedIn,
+            request: |_, _| (s("/api/regional_report"), vec![]),
+        },
         // Importing a register from a file: whoever may add risks to it, and only the uploader
         // sees and imports their upload (staged by `stage_matrix_upload`).
         Entry {
