@@ -21,6 +21,37 @@ pub struct Config {
     pub instance: Option<String>,
     /// Pages remembered per instance for signed-in people (`signed_in`); 0 renders every one.
     pub signed_in_pages: usize,
+    /// Where Prometheus scrapes `/metrics` (FV_METRICS_ADDR); none when unset. Never the
+    /// public listener: metrics name routes and load, which are for the operator.
+    pub metrics_addr: Option<std::net::SocketAddr>,
+}
+
+/// How log lines are written (FV_LOG_FORMAT): one JSON object per line (the default, for a log
+/// collector), or plain text for a person at a terminal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Json,
+    Text,
+}
+
+pub fn log_format() -> Result<LogFormat, String> {
+    match std::env::var("FV_LOG_FORMAT") {
+        Err(_) => Ok(LogFormat::Json),
+        Ok(v) => match v.trim().to_ascii_lowercase().as_str() {
+            "json" => Ok(LogFormat::Json),
+            "text" => Ok(LogFormat::Text),
+            _ => Err(format!("FV_LOG_FORMAT must be json or text, not {v:?}")),
+        },
+    }
+}
+
+fn metrics_addr(value: Option<String>) -> Result<Option<std::net::SocketAddr>, String> {
+    match value.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(v) => v.parse().map(Some).map_err(|_| {
+            format!("FV_METRICS_ADDR must be an address and port to listen on, e.g. 127.0.0.1:9464, not {v:?}")
+        }),
+    }
 }
 
 fn flag(name: &str, default: bool) -> Result<bool, String> {
@@ -61,6 +92,7 @@ impl Config {
             Err(_) => 2_000,
         };
         Ok(Config {
+            metrics_addr: metrics_addr(std::env::var("FV_METRICS_ADDR").ok())?,
             signed_in_pages,
             database_url,
             owner_database_url,
@@ -147,7 +179,16 @@ mod tests {
             live: crate::live::Limits::default(),
             instance: None,
             signed_in_pages: 2_000,
+            metrics_addr: None,
         }
+    }
+
+    #[test]
+    fn the_metrics_address_is_an_address_or_nothing() {
+        assert_eq!(metrics_addr(None), Ok(None));
+        assert_eq!(metrics_addr(Some(" ".into())), Ok(None));
+        assert_eq!(metrics_addr(Some("127.0.0.1:9464".into())).unwrap().unwrap().port(), 9464);
+        assert!(metrics_addr(Some("localhost".into())).unwrap_err().contains("FV_METRICS_ADDR"));
     }
 
     #[test]

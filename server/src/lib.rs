@@ -9,6 +9,7 @@ pub mod handlers;
 pub mod headers;
 pub mod import_upload;
 pub mod live;
+pub mod observe;
 pub mod page_cache;
 pub mod plan_upload;
 pub mod plan_xlsx;

@@ -1,6 +1,6 @@
 use leptos::config::get_configuration;
 use server::cli::{self, Command};
-use server::config::Config;
+use server::config::{Config, LogFormat};
 use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
 
@@ -9,11 +9,24 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=warn")),
-        )
-        .init();
+    let format = match server::config::log_format() {
+        Ok(format) => format,
+        Err(message) => {
+            eprintln!("{message}");
+            return ExitCode::from(2);
+        }
+    };
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=warn"));
+    match format {
+        // One object per line; its spans (outermost the request's: id, method, path) on each.
+        LogFormat::Json => tracing_subscriber::fmt()
+            .json()
+            .with_current_span(false)
+            .with_span_list(true)
+            .with_env_filter(filter)
+            .init(),
+        LogFormat::Text => tracing_subscriber::fmt().with_env_filter(filter).init(),
+    }
 
     let args: Vec<String> = std::env::args().skip(1).collect();
     let command = match cli::parse(&args) {
@@ -106,7 +119,26 @@ async fn serve(pool: sqlx::PgPool, config: &Config) -> Result<(), String> {
         tracing::warn!("session cookies are sent without Secure (FV_COOKIE_SECURE=false): plain-HTTP development only");
     }
     let memory = server::signed_in::SignedIn::new(config.signed_in_pages);
-    let mut app = server::routes::router_with(state, cache, hub.clone(), memory);
+    let metrics = server::observe::Metrics::new();
+    if let Some(metrics_addr) = config.metrics_addr {
+        let sources = server::observe::Sources {
+            metrics: metrics.clone(),
+            pool: state.pool.clone(),
+            pool_max: config.pool_size,
+            hub: hub.clone(),
+            cache: cache.clone(),
+        };
+        let listener = tokio::net::TcpListener::bind(metrics_addr)
+            .await
+            .map_err(|e| format!("cannot listen on {metrics_addr} (FV_METRICS_ADDR): {e}"))?;
+        tracing::info!("metrics at http://{metrics_addr}/metrics");
+        tokio::spawn(async move {
+            if let Err(e) = axum::serve(listener, server::observe::metrics_router(sources)).await {
+                tracing::error!(error = %e, "the metrics listener stopped");
+            }
+        });
+    }
+    let mut app = server::routes::router_observed(state, cache.clone(), hub.clone(), memory, metrics);
     if let Some(instance) = &config.instance {
         let value = axum::http::HeaderValue::from_str(instance).map_err(|e| format!("FV_INSTANCE: {e}"))?;
         app = app.layer(tower_http::set_header::SetResponseHeaderLayer::overriding(

@@ -30,6 +30,9 @@ pub const SKIP_HEADER: &str = "x-page-cache";
 
 pub struct PageCache {
     generation: AtomicU64,
+    /// Anonymous cacheable requests answered from the cache, and rendered, for the metrics.
+    hits: AtomicU64,
+    misses: AtomicU64,
     listening: AtomicBool,
     entries: RwLock<Entries>,
     max_entries: usize,
@@ -151,6 +154,8 @@ impl PageCache {
     pub fn with_limits(max_entries: usize, max_bytes: usize, ttl: Duration) -> Arc<Self> {
         Arc::new(PageCache {
             generation: AtomicU64::new(0),
+            hits: AtomicU64::new(0),
+            misses: AtomicU64::new(0),
             listening: AtomicBool::new(false),
             entries: RwLock::new(Entries::default()),
             max_entries,
@@ -176,6 +181,14 @@ impl PageCache {
     }
 
     /// Moves on every invalidation: something remembered under an older one is stale.
+    pub fn hits(&self) -> u64 {
+        self.hits.load(Ordering::Relaxed)
+    }
+
+    pub fn misses(&self) -> u64 {
+        self.misses.load(Ordering::Relaxed)
+    }
+
     pub fn generation(&self) -> u64 {
         self.generation.load(Ordering::SeqCst)
     }
@@ -265,8 +278,10 @@ pub async fn middleware(State(cache): State<Arc<PageCache>>, request: Request, n
 /// The page under `key` from `cache`, or rendered by `next` and remembered there when it may be.
 pub async fn through(cache: &PageCache, key: String, request: Request, next: Next) -> Response {
     if let Some(hit) = cache.lookup(&key) {
+        cache.hits.fetch_add(1, Ordering::Relaxed);
         return hit;
     }
+    cache.misses.fetch_add(1, Ordering::Relaxed);
     let generation = cache.generation();
     let mut response = next.run(request).await;
     let skip = response.headers_mut().remove(SKIP_HEADER).is_some();

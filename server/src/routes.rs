@@ -6,7 +6,7 @@ use crate::live::LiveHub;
 use crate::page_cache::{self, PageCache};
 use crate::renderer::{pages, PageRenderer};
 use crate::signed_in::{self, SignedIn};
-use crate::{auth, headers, import_upload, live, report_files, security};
+use crate::{auth, headers, import_upload, live, observe, report_files, security};
 use app::server::state::AppState;
 use app::{shell, App};
 use axum::middleware::from_fn_with_state;
@@ -54,6 +54,17 @@ pub fn router(state: AppState, cache: Arc<PageCache>, hub: Arc<LiveHub>) -> Rout
 /// As `router`, with signed-in people's memberships and pages remembered in `memory`, kept as
 /// the change events say (`signed_in`).
 pub fn router_with(state: AppState, cache: Arc<PageCache>, hub: Arc<LiveHub>, memory: Arc<SignedIn>) -> Router {
+    router_observed(state, cache, hub, memory, observe::Metrics::new())
+}
+
+/// As `router_with`, counting every request into `metrics` (served on the metrics listener).
+pub fn router_observed(
+    state: AppState,
+    cache: Arc<PageCache>,
+    hub: Arc<LiveHub>,
+    memory: Arc<SignedIn>,
+    metrics: Arc<observe::Metrics>,
+) -> Router {
     let routes = generate_route_list(App);
     let renderer = PageRenderer(pages(&state));
     memory.follow(hub.clone());
@@ -88,6 +99,9 @@ pub fn router_with(state: AppState, cache: Arc<PageCache>, hub: Arc<LiveHub>, me
                 // An error is logged once, where it is converted (`AppError`), with this span.
                 .on_failure(tower_http::trace::DefaultOnFailure::new().level(tracing::Level::DEBUG)),
         )
+        // Outermost: the id exists before the trace span is made; the metrics time everything.
+        .layer(axum::middleware::from_fn(observe::request_id))
+        .layer(from_fn_with_state(metrics, observe::track))
         .with_state(state)
 }
 
@@ -96,5 +110,6 @@ pub fn router_with(state: AppState, cache: Arc<PageCache>, hub: Arc<LiveHub>, me
 fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
     let path = request.uri().path();
     let path = if path.starts_with("/invitations/") { "/invitations/…" } else { path };
-    tracing::info_span!("request", method = %request.method(), path = %path)
+    let id = request.extensions().get::<app::server::request::RequestId>().map(|id| id.0.as_str()).unwrap_or("-");
+    tracing::info_span!("request", id = %id, method = %request.method(), path = %path)
 }

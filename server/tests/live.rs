@@ -450,3 +450,34 @@ async fn who_receives_an_event_agrees_with_who_may_read_its_object(pool: PgPool)
     }
     assert!(compared > 500, "{compared} decisions compared");
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn shutting_down_ends_every_stream_with_a_short_retry_hint_and_refuses_new_ones(pool: PgPool) {
+    let app = demo_app(pool.clone()).await;
+    let member = app.sign_in("clacks.member@example.org").await;
+    let mut streams = vec![Stream::open(&app, "", Some(&member), None).await, Stream::open(&app, "", None, None).await];
+    assert_eq!(app.hub.open_streams(), 2);
+    app.hub.close_all();
+    for stream in &mut streams {
+        // Everything it sends from now on, until it ends.
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+        let mut tail = String::new();
+        loop {
+            match tokio::time::timeout_at(deadline, stream.body.frame()).await {
+                Err(_) => panic!("the stream stayed open after shutdown began: {tail:?}"),
+                Ok(None) => break,
+                Ok(Some(frame)) => {
+                    if let Ok(data) = frame.unwrap().into_data() {
+                        tail.push_str(std::str::from_utf8(&data).unwrap());
+                    }
+                }
+            }
+        }
+        assert!(tail.ends_with(std::str::from_utf8(server::live::stream::SHUTDOWN_FRAME).unwrap()), "{tail:?}");
+    }
+    // The places are given back, and a stream asked for now is refused with a retry.
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    assert_eq!(app.hub.open_streams(), 0);
+    let refused = app.get("/live").await;
+    assert_eq!(refused.status, StatusCode::SERVICE_UNAVAILABLE);
+}

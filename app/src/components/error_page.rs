@@ -19,6 +19,11 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
         AppError::Forbidden => ("Not available", "You may need to sign in with another account."),
         _ => ("Something went wrong", "Please try again in a moment."),
     };
+    // The request's id, so what the person reports can be found in the log.
+    #[cfg(feature = "ssr")]
+    let reference = crate::server::request::request_id();
+    #[cfg(not(feature = "ssr"))]
+    let reference: Option<String> = None;
     view! {
         <Title text=heading/>
         <section class="error-page" aria-labelledby="error-heading">
@@ -32,6 +37,9 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
             <p>"You can go to the " <a href="/">"Forth Valley overview"</a>
                ", which lists every committee's published plans, or to the "
                <a href="/protocols">"shared protocols"</a> "."</p>
+            {reference.map(|id| view! {
+                <p class="muted" data-testid="request-id">{format!("If you report this, quote the reference {id}.")}</p>
+            })}
         </section>
     }
 }

@@ -87,3 +87,15 @@ pub fn origin() -> String {
         .unwrap_or_else(|| "localhost".into());
     format!("http://{host}")
 }
+
+/// The id of the request being answered: on every log line of it (the request span), in the
+/// `x-request-id` response header and on the error page a person sees, so a report of "it went
+/// wrong" can be matched to the log. Set by the server's outermost layer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestId(pub String);
+
+/// The current request's id, while a page renders on the server.
+pub fn request_id() -> Option<String> {
+    leptos::prelude::use_context::<axum::http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<RequestId>().map(|id| id.0.clone()))
+}

@@ -142,6 +142,8 @@ pub struct LiveHub {
     sessions: Mutex<HashMap<u64, (String, Arc<Notify>)>>,
     /// Events delivered since start, for the metrics.
     delivered: AtomicU64,
+    /// Streams refused since start (the instance or the address at its limit), for the metrics.
+    refused: AtomicU64,
     /// Set when the server shuts down: every stream ends.
     closing: watch::Sender<bool>,
 }
@@ -194,6 +196,7 @@ impl LiveHub {
             per_address: Mutex::new(HashMap::new()),
             sessions: Mutex::new(HashMap::new()),
             delivered: AtomicU64::new(0),
+            refused: AtomicU64::new(0),
             closing: watch::Sender::new(false),
         })
     }
@@ -248,14 +251,20 @@ impl LiveHub {
         self.delivered.load(Ordering::Relaxed)
     }
 
+    pub fn refused(&self) -> u64 {
+        self.refused.load(Ordering::Relaxed)
+    }
+
     /// A place for one more stream from `address`, or why not.
     pub fn open(self: &Arc<Self>, address: &str) -> Result<Slot, Refusal> {
         let mut per = self.per_address.lock().unwrap_or_else(|e| e.into_inner());
         if self.open.load(Ordering::SeqCst) >= self.limits.max_streams || *self.closing.borrow() {
+            self.refused.fetch_add(1, Ordering::Relaxed);
             return Err(Refusal::Full);
         }
         let here = per.entry(address.to_owned()).or_insert(0);
         if *here >= self.limits.per_address {
+            self.refused.fetch_add(1, Ordering::Relaxed);
             return Err(Refusal::TooManyFromAddress);
         }
         *here += 1;

@@ -169,6 +169,9 @@ pub async fn live(
         .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
 }
 
+/// The last frame of every stream when the server shuts down.
+pub const SHUTDOWN_FRAME: &[u8] = b"retry: 500\n\n";
+
 /// An open stream.
 struct Open {
     state: AppState,
@@ -248,7 +251,12 @@ impl Open {
                 // The session ended: close (the browser reconnects as whoever it now is).
                 _ = closed => return None,
                 _ = expired => return None,
-                _ = shutting => return None,
+                // Shutting down: a short retry hint, then the end, so the browser reconnects
+                // at once, through the balancer, to an instance that is still up.
+                _ = shutting => {
+                    self.ended = true;
+                    return Some(Bytes::from_static(SHUTDOWN_FRAME));
+                }
             }
         }
     }
