@@ -137,3 +137,47 @@ test("a lead officer closes a quarter and has the COG report as HTML and PDF in 
   await screenshot(reader, info, "public-summary", 375);
   await anonymous.close();
 });
+
+test("a lead officer imports an existing risk register, checked row by row, then reads the Forth Valley report", async ({ page }, info) => {
+  test.setTimeout(120_000);
+  const who = WHO[info.project.name as keyof typeof WHO];
+  const register = `/committees/${who.committee}/risks`;
+  await signIn(page, info, who.lead, register);
+  await page.getByRole("link", { name: "Import risks from a file (CSV or Excel)" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Import risks from a file");
+  await expectAxeClean(page, info);
+
+  // A register as kept in a spreadsheet, one row wrong: the preview names row and column.
+  const tag = Date.now().toString(36).slice(-5).toUpperCase();
+  const rows = (likelihood: string) =>
+    `Risk ref,Risk,Risk owner,L,I,Target,Next review,RAG\n` +
+    `I${tag}1,Agencies do not share chronologies,Lead Officer,4 - Likely,Major,6,31/03/2027,Red\n` +
+    `I${tag}2,Training is not refreshed,Training subgroup,${likelihood},Moderate,4,,Amber\n`;
+  const file = (likelihood: string) => ({ name: "our-register.csv", mimeType: "text/csv", buffer: Buffer.from(rows(likelihood)) });
+  await page.getByLabel("Risk register file (CSV or .xlsx)").setInputFiles(file("Often"));
+  await page.getByRole("button", { name: "Upload and check" }).click();
+  await expect(page.getByTestId("import-problems")).toContainText('row 3, column Likelihood: "Often" is not accepted');
+  await expect(page.getByTestId("ignored-columns")).toContainText('"RAG"');
+  await expectAxeClean(page, info);
+  await screenshot(page, info, "risk-import-problems", 1280);
+
+  await page.getByLabel("Risk register file (CSV or .xlsx)").setInputFiles(file("Possible"));
+  await page.getByRole("button", { name: "Upload and check again" }).click();
+  await expect(page.getByRole("heading", { name: "Ready to import" })).toBeVisible();
+  await waitForHydration(page, info);
+  await page.getByRole("button", { name: "Add 2 risks to the register" }).click();
+  await page.waitForURL((url) => url.pathname === register);
+  await expect(page.locator(".flash-success")).toContainText("Imported 2 risks from our-register.csv");
+  await expect(page.locator(".risk-table")).toContainText("Agencies do not share chronologies");
+  await expect(page.locator(".risk-table")).toContainText("16 · Very high");
+
+  // The regional report, from the committee's quarterly reports.
+  await page.goto(`/committees/${who.committee}/periods`);
+  await page.getByRole("link", { name: "Forth Valley report" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Forth Valley report");
+  await expect(page.getByRole("heading", { name: "Exceptions by committee" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Protocol ratifications" })).toBeVisible();
+  await expectAxeClean(page, info);
+  await screenshot(page, info, "forth-valley-report", 1280);
+  await screenshot(page, info, "forth-valley-report", 375);
+});

@@ -169,11 +169,12 @@ async fn every_kind_of_write_announces_itself_and_drops_cached_pages(pool: PgPoo
     // Every table a page reads writes change events, whoever writes to it, from the database
     // (trigger functions in the `live` schema; memberships and people too: they change rights).
     // access_versions is no page's: it moves only with a membership or person row, announced.
+    // Uploads awaiting confirmation (plan_imports, risk_imports) are their uploader's alone.
     let silent: Vec<String> = sqlx::query_scalar(
         "select c.relname::text from pg_class c
           where c.relnamespace = 'public'::regnamespace and c.relkind = 'r'
             and c.relname not in ('_sqlx_migrations', 'invitations', 'audit_events', 'plan_imports',
-                                  'plan_status_counts', 'access_versions')
+                                  'risk_imports', 'plan_status_counts', 'access_versions')
             and not exists (select 1 from pg_trigger t join pg_proc f on f.oid = t.tgfoid
                              where t.tgrelid = c.oid and f.pronamespace = 'live'::regnamespace)
           order by 1",

@@ -83,7 +83,7 @@ fn ReportBody(report: RegionalReport) -> impl IntoView {
     });
     view! {
         <Title text=title.clone()/>
-        <div class="no-print"><Breadcrumbs items=vec![(title.clone(), None)]/></div>
+        <div class="no-print"><Breadcrumbs items=vec![("Overview".into(), Some("/".into())), (title.clone(), None)]/></div>
         <table role="presentation" class="print-frame">
             <thead><tr><td><p class="running-header" data-testid="running-header">{running}</p></td></tr></thead>
             <tbody><tr><td>
@@ -172,19 +172,19 @@ fn SharedTable(shared: Vec<SharedActionStatus>) -> impl IntoView {
             let reason = a.revision_reason.clone().filter(|r| !r.trim().is_empty());
             view! {
                 <tr>
-                    <th scope="row"><a href=format!("/subgroups/{}", a.subgroup_slug)>{a.subgroup.clone()}</a></th>
-                    <td>{a.description.clone()}{reason.map(|r| view! { <p class="reason">"Reason for the revision: " {r}</p> })}</td>
+                    <th scope="row">{a.description.clone()}{reason.map(|r| view! { <p class="reason">"Reason for the revision: " {r}</p> })}</th>
+                    <td><a href=format!("/subgroups/{}", a.subgroup_slug)>{a.subgroup.clone()}</a></td>
                     <td><StatusBadge status=a.status/></td>
                     <td><Timescale timescale=a.timescale.clone() revised=a.revised_timescale.clone()/></td>
-                    <td>{adoptions}</td>
+                    <td class="adoptions">{adoptions}</td>
                 </tr>
             }
         })
         .collect_view();
     view! {
         <p>"A shared action has one status, whichever plan shows it; each adopting plan gives it its own reference."</p>
-        <div class="table-scroll"><table class="report-table">
-            <thead><tr><th scope="col">"Subgroup"</th><th scope="col">"Action"</th><th scope="col">"Status"</th>
+        <div class="table-scroll"><table class="report-table shared-table">
+            <thead><tr><th scope="col">"Shared action"</th><th scope="col">"Subgroup"</th><th scope="col">"Status"</th>
                 <th scope="col">"Timescale"</th><th scope="col">"In the plans of"</th></tr></thead>
             <tbody>{rows}</tbody>
         </table></div>
