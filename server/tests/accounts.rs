@@ -397,3 +397,56 @@ async fn every_change_is_audited_with_who_before_and_after(pool: PgPool) {
     let bad = app.get_with_cookie("/committees/clackmannanshire/audit?from=yesterday", &member).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_deactivated_leaver_is_signed_out_at_once_cannot_return_and_keeps_their_name_on_history(pool: PgPool) {
+    let app = TestApp::with_demo(pool.clone()).await;
+    const LEAVER: &str = "clacks.contributor@example.org";
+    let leaver = app.sign_in(LEAVER).await;
+    assert_eq!(app.get_with_cookie("/me", &leaver).await.status, StatusCode::OK);
+    let (id, name): (uuid::Uuid, String) = sqlx::query_as("select id, display_name from people where email = $1")
+        .bind(LEAVER)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let history = |sql: &'static str| {
+        let pool = pool.clone();
+        async move { sqlx::query_scalar::<_, i64>(sql).bind(id).fetch_one(&pool).await.unwrap() }
+    };
+    let updates_before = history("select count(*) from status_updates where person_id = $1").await;
+
+    // Only an admin, and never on themselves.
+    let lead = app.sign_in(LEAD).await;
+    let refused = app.post("/api/deactivate_person", &[("person", &id.to_string())], Some(&lead)).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let admin = app.sign_in("admin@example.org").await;
+    let admin_id: uuid::Uuid =
+        sqlx::query_scalar("select id from people where email = 'admin@example.org'").fetch_one(&pool).await.unwrap();
+    let own = app.post("/api/deactivate_person", &[("person", &admin_id.to_string())], Some(&admin)).await;
+    assert_eq!(own.status, StatusCode::CONFLICT, "{}", own.body);
+
+    let done = app.post("/api/deactivate_person", &[("person", &id.to_string())], Some(&admin)).await;
+    assert!(done.status.is_success(), "{} {}", done.status, done.body);
+    // Their very next request is anonymous; their password no longer signs in; no link is issued.
+    assert_eq!(app.get_with_cookie("/me", &leaver).await.status, StatusCode::UNAUTHORIZED);
+    let again = sign_in_attempt(&app, LEAVER, server::demo::DEMO_PASSWORD, "10.9.8.7").await;
+    assert_eq!(again.status, StatusCode::UNAUTHORIZED, "{}", again.body);
+    assert!(again.body.contains("BadCredentials"), "the same answer as for an unknown address: {}", again.body);
+    let link = app.post("/api/issue_sign_in_link", &[("person", &id.to_string())], Some(&admin)).await;
+    assert_eq!(link.status, StatusCode::FORBIDDEN);
+    assert_eq!(history("select count(*) from invitations where person_id = $1 and expires_at > now()").await, 0);
+    let twice = app.post("/api/deactivate_person", &[("person", &id.to_string())], Some(&admin)).await;
+    assert_eq!(twice.status, StatusCode::CONFLICT);
+
+    // Memberships gone, each with an audit event in its trail; the person and their history stay.
+    assert_eq!(history("select count(*) from committee_memberships where person_id = $1").await, 0);
+    assert_eq!(history("select count(*) from subgroup_memberships where person_id = $1").await, 0);
+    assert!(
+        history("select count(*) from audit_events where entity_id = $1 and summary like '% left: deactivated by a platform admin'")
+            .await
+            >= 1
+    );
+    assert_eq!(history("select count(*) from status_updates where person_id = $1").await, updates_before);
+    let admin_page = app.get_with_cookie("/admin", &admin).await;
+    assert!(admin_page.body.contains(&name) && admin_page.body.contains("Deactivated"));
+}

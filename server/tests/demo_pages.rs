@@ -121,11 +121,10 @@ async fn the_demo_pages_show_what_they_showed(pool: PgPool) {
     let update = std::env::var("FV_UPDATE_SNAPSHOTS").is_ok();
     let dir = PathBuf::from(SNAPSHOTS);
     // The day the demo was loaded, as pages write it ("3 December 2026"): not part of a page.
-    let today: String =
-        sqlx::query_scalar("select to_char(now() at time zone 'Europe/London', 'FMDD FMMonth YYYY')")
-            .fetch_one(&app.pool)
-            .await
-            .unwrap();
+    let today: String = sqlx::query_scalar("select to_char(now() at time zone 'Europe/London', 'FMDD FMMonth YYYY')")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
     let mut differ = Vec::new();
     for (name, who, path) in PAGES {
         let path = match path.strip_prefix("sql:") {

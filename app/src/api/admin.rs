@@ -146,3 +146,29 @@ pub async fn issue_sign_in_link(person: String) -> Result<(), AppError> {
     )
     .await
 }
+
+/// Requires: a platform admin, not for their own account. Deactivates someone who has left:
+/// they are signed out everywhere at once, cannot sign in or use a link, and lose every
+/// membership; their name stays on everything they did. (A lead officer removes someone from
+/// their own committee with `remove_member`.)
+#[server(endpoint = "deactivate_person")]
+pub async fn deactivate_person(person: String) -> Result<(), AppError> {
+    use crate::server::db::{admin, people};
+    use crate::server::{authz, request};
+    let (viewer, mut tx) = request::begin().await?;
+    let viewer = authz::require_admin(viewer)?;
+    let not_found = || AppError::not_found("that person");
+    let person_id = uuid::Uuid::parse_str(person.trim()).map_err(|_| not_found())?;
+    if person_id == viewer.id {
+        return Err(AppError::Conflict("You cannot deactivate your own account: another platform admin can.".into()));
+    }
+    let (name, _) = admin::person_label(&mut tx, person_id).await?.ok_or_else(not_found)?;
+    let removed = people::deactivate(&mut tx, person_id, &name).await?;
+    tx.commit().await?;
+    request::notice(format!(
+        "Deactivated {name}: signed out everywhere, unable to sign in, and removed from {removed} membership{}. \
+         Their name stays on what they did.",
+        if removed == 1 { "" } else { "s" }
+    ))
+    .await
+}

@@ -1,11 +1,13 @@
 //! `/admin`: committees, subgroups and people, for platform admins.
 
 use crate::api::admin::{
-    get_admin, AddSubgroupMember, CreateCommittee, CreateSubgroup, IssueSignInLink, RemoveSubgroupMember,
+    get_admin, AddSubgroupMember, CreateCommittee, CreateSubgroup, DeactivatePerson, IssueSignInLink,
+    RemoveSubgroupMember,
 };
 use crate::components::error_page::loaded;
 use crate::components::forms::{Choice, Field};
 use crate::domain::account::role_label;
+use crate::domain::dates::long_date;
 use crate::domain::views::{AdminPage as AdminData, AdminPerson, AdminSubgroup};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -110,18 +112,34 @@ fn SubgroupAdmin(subgroup: AdminSubgroup) -> impl IntoView {
 #[component]
 fn PersonRow(person: AdminPerson) -> impl IntoView {
     let label = format!("New sign-in link for {}", person.display_name);
+    let leave = format!("Deactivate {}", person.display_name);
+    let id = person.person_id.to_string();
+    let actions = match &person.deactivated_on {
+        Some(on) => view! { <span class="muted">{format!("Left on {}", long_date(on))}</span> }.into_any(),
+        None => view! {
+            <form method="post" action=IssueSignInLink::PATH class="inline-form">
+                <input type="hidden" name="person" value=id.clone()/>
+                <button type="submit" class="button button-small" aria-label=label>"New link"</button>
+            </form>
+            <details class="leaver">
+                <summary aria-label=leave.clone()>"Deactivate…"</summary>
+                <p>"For someone who has left: they are signed out everywhere at once, cannot sign in or use a link, and are removed from every committee and subgroup. Their name stays on everything they did."</p>
+                <form method="post" action=DeactivatePerson::PATH class="inline-form">
+                    <input type="hidden" name="person" value=id/>
+                    <button type="submit" class="button button-small button-danger">{leave}</button>
+                </form>
+            </details>
+        }
+        .into_any(),
+    };
     view! {
         <tr>
             <td>{person.display_name}{person.is_admin.then_some(" (admin)")}
-                {(!person.active).then(|| view! { " " <span class="tag">"Invited"</span> })}</td>
+                {(!person.active && person.deactivated_on.is_none()).then(|| view! { " " <span class="tag">"Invited"</span> })}
+                {person.deactivated_on.is_some().then(|| view! { " " <span class="tag">"Deactivated"</span> })}</td>
             <td>{person.email}</td>
             <td>{person.memberships.join("; ")}</td>
-            <td>
-                <form method="post" action=IssueSignInLink::PATH class="inline-form">
-                    <input type="hidden" name="person" value=person.person_id.to_string()/>
-                    <button type="submit" class="button button-small" aria-label=label>"New link"</button>
-                </form>
-            </td>
+            <td>{actions}</td>
         </tr>
     }
 }

@@ -59,6 +59,8 @@ pub struct AdminPerson {
     pub email: String,
     pub is_admin: bool,
     pub active: bool,
+    /// ISO date they were deactivated (they left), if they were.
+    pub deactivated_on: Option<String>,
     /// "Clackmannanshire: Lead officer", "FV PPP: Chair".
     pub memberships: Vec<String>,
 }

@@ -77,6 +77,7 @@ pub async fn create_subgroup(db: &mut PgConnection, s: NewSubgroup<'_>) -> Resul
 pub async fn people_overview(db: &mut PgConnection) -> Result<Vec<crate::domain::views::AdminPerson>, AppError> {
     let rows = sqlx::query!(
         r#"select p.id, p.display_name, p.email, p.is_platform_admin, p.password_set_at is not null as "active!",
+                  (p.deactivated_at at time zone 'Europe/London')::date::text as deactivated_on,
                   array(select c.short_name || ': ' || replace(initcap(replace(m.role, '_', ' ')), 'Officer', 'officer')
                           from committee_memberships m join committees c on c.id = m.committee_id
                          where m.person_id = p.id order by c.name)
@@ -96,6 +97,7 @@ pub async fn people_overview(db: &mut PgConnection) -> Result<Vec<crate::domain:
             email: r.email,
             is_admin: r.is_platform_admin,
             active: r.active,
+            deactivated_on: r.deactivated_on,
             memberships: r.memberships,
         })
         .collect())

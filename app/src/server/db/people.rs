@@ -287,6 +287,56 @@ pub async fn issue_reset_link(
     Ok(issued)
 }
 
+/// Deactivates someone who has left, for a platform admin (the database function checks it
+/// again): their sessions end, their password and links stop working, their memberships go,
+/// each with its audit event in that committee's or subgroup's trail, and one on the account.
+/// Returns how many memberships were removed; 409 if they were deactivated already.
+pub async fn deactivate(db: &mut PgConnection, person_id: Uuid, name: &str) -> Result<usize, AppError> {
+    let already =
+        sqlx::query_scalar!(r#"select deactivated_at is not null as "gone!" from people where id = $1"#, person_id)
+            .fetch_optional(&mut *db)
+            .await?
+            .ok_or_else(|| AppError::not_found("that person"))?;
+    if already {
+        return Err(AppError::Conflict(format!("{name} was deactivated already.")));
+    }
+    let removed =
+        sqlx::query!(r#"select committee_id, subgroup_id, role as "role!" from app.deactivate_person($1)"#, person_id)
+            .fetch_all(&mut *db)
+            .await?;
+    let still =
+        sqlx::query_scalar!(r#"select deactivated_at is null as "active!" from people where id = $1"#, person_id)
+            .fetch_one(&mut *db)
+            .await?;
+    if still {
+        return Err(AppError::Forbidden);
+    }
+    let events: Vec<AuditEvent> = removed
+        .iter()
+        .map(|m| AuditEvent {
+            committee_id: m.committee_id,
+            subgroup_id: m.subgroup_id,
+            entity: if m.committee_id.is_some() { Entity::Membership } else { Entity::SubgroupMembership },
+            entity_id: Some(person_id),
+            operation: Operation::Delete,
+            summary: format!("{name} left: deactivated by a platform admin"),
+            before: Some(serde_json::json!({ "role": m.role })),
+            after: None,
+        })
+        .collect();
+    audit::record_many(db, &events).await?;
+    person_event(
+        db,
+        person_id,
+        format!(
+            "Deactivated {name}: sessions ended, password and sign-in links void, {} memberships removed",
+            removed.len()
+        ),
+    )
+    .await?;
+    Ok(removed.len())
+}
+
 /// The audit event of a change to someone's account (outside any committee's trail).
 async fn person_event(db: &mut PgConnection, person_id: Uuid, summary: String) -> Result<(), AppError> {
     audit::record(

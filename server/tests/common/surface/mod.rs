@@ -169,6 +169,8 @@ pub struct Targets {
     pub open_period: String,
     pub open_starts: String,
     pub open_ends: String,
+    /// Someone no actor is, for deactivating: falkirk.member@example.org.
+    pub leaver: String,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -354,7 +356,9 @@ pub async fn setup_targets(pool: &PgPool) -> Targets {
     )
     .await;
     let q = quarterly::setup_quarterly(pool).await;
+    let leaver = id("select id from people where email = 'falkirk.member@example.org'").await;
     Targets {
+        leaver,
         risk: q.risk,
         risk_version: q.risk_version,
         subgroup_risk: q.subgroup_risk,

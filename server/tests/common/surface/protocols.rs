@@ -93,5 +93,11 @@ pub fn entries() -> Vec<Entry> {
             rule: Rule::AdminOnly,
             request: |t, _| (s("/api/issue_sign_in_link"), vec![("person", t.member.clone())]),
         },
+        Entry {
+            key: "/api/deactivate_person",
+            kind: Write,
+            rule: Rule::AdminOnly,
+            request: |t, _| (s("/api/deactivate_person"), vec![("person", t.leaver.clone())]),
+        },
     ]
 }
