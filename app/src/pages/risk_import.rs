@@ -12,18 +12,11 @@ use crate::domain::risk::RegisterHolder;
 use crate::domain::risk_file::{template_header, RiskImportRow, RISK_COLUMNS};
 use crate::domain::views::{ImportProblem, RiskImportPreview};
 use crate::pages::param;
+use crate::pages::risks::register_key;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
-
-/// The register key of the route, as the risk pages read it.
-fn register_key(p: &leptos_router::params::ParamsMap) -> String {
-    match p.get("subgroup") {
-        Some(s) => format!("subgroups/{s}"),
-        None => format!("committees/{}", param(p, "committee")),
-    }
-}
 
 /// Where the upload form posts (and the upload page's own address).
 pub fn upload_action(holder: &RegisterHolder) -> String {

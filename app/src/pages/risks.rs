@@ -18,7 +18,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 /// The register key of the route: "committees/{committee}" or "subgroups/{subgroup}".
-fn register_key(p: &leptos_router::params::ParamsMap) -> String {
+pub(crate) fn register_key(p: &leptos_router::params::ParamsMap) -> String {
     match p.get("subgroup") {
         Some(s) => format!("subgroups/{s}"),
         None => format!("committees/{}", param(p, "committee")),
