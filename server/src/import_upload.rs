@@ -144,13 +144,7 @@ async fn stage_risks(
     let reg = authz::register(&mut tx, Some(&viewer), key, RegisterNeed::Manage).await?;
     let existing = db::risks::references(&mut tx, reg.owner).await?;
     let name = file_name.clone();
-    let read = tokio::task::spawn_blocking(move || plan_upload::read_risk_file(&name, &bytes, &existing))
-        .await
-        .map_err(|e| {
-            tracing::error!(error = %e, "reading an uploaded risk file panicked");
-            AppError::Internal
-        })?
-        .map_err(|reason| AppError::invalid("file", reason))?;
+    let read = off_thread(move || plan_upload::read_risk_file(&name, &bytes, &existing)).await?;
     risk_imports::expire(&mut tx, reg.owner, viewer.id).await?;
     let id = risk_imports::stage(
         &mut tx,
@@ -188,14 +182,7 @@ async fn stage(
     })?;
     let (file_name, bytes) = read_file_field(multipart).await?;
     let name = file_name.clone();
-    // Parsing a workbook is CPU work: off the async threads.
-    let read = tokio::task::spawn_blocking(move || plan_upload::read_file(&name, &bytes))
-        .await
-        .map_err(|e| {
-            tracing::error!(error = %e, "reading an uploaded plan file panicked");
-            AppError::Internal
-        })?
-        .map_err(|reason| AppError::invalid("file", reason))?;
+    let read = off_thread(move || plan_upload::read_file(&name, &bytes)).await?;
 
     let mut tx = db::begin_as(&state.pool, Some(viewer.id)).await?;
     let c = authz::committee(&mut tx, Some(&viewer), committee, CommitteeNeed::Lead).await?;
@@ -215,6 +202,20 @@ async fn stage(
     .await?;
     tx.commit().await?;
     Ok(id)
+}
+
+/// Reads an uploaded file with `read` off the async threads (parsing a workbook is CPU work);
+/// its refusal is the `file` field's message.
+async fn off_thread<T: Send + 'static>(
+    read: impl FnOnce() -> Result<T, String> + Send + 'static,
+) -> Result<T, AppError> {
+    tokio::task::spawn_blocking(read)
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "reading an uploaded file panicked");
+            AppError::Internal
+        })?
+        .map_err(|reason| AppError::invalid("file", reason))
 }
 
 /// The form field `file`: its name as the browser gave it and its bytes, within the limit.

@@ -34,7 +34,7 @@ pub async fn get_plan_import(committee: String, upload: String) -> Result<PlanIm
     let (viewer, mut tx) = request::begin().await?;
     let c = authz::committee(&mut tx, viewer.as_ref(), &committee, CommitteeNeed::Lead).await?;
     let viewer = authz::require_signed_in(viewer)?;
-    let id = uuid::Uuid::parse_str(upload.trim()).map_err(|_| ssr::upload_not_found())?;
+    let id = ssr::upload_id(&upload)?;
     let staged = plan_imports::find(&mut tx, c.id, viewer.id, id).await?.ok_or_else(ssr::upload_not_found)?;
     let existing_plans = plan_imports::plan_periods(&mut tx, c.id).await?;
     tx.commit().await?;
@@ -69,15 +69,9 @@ pub async fn import_uploaded_plan(
     let (viewer, mut tx) = request::begin().await?;
     let c = authz::committee(&mut tx, viewer.as_ref(), &committee, CommitteeNeed::Lead).await?;
     let viewer = authz::require_signed_in(viewer)?;
-    let id = uuid::Uuid::parse_str(upload.trim()).map_err(|_| ssr::upload_not_found())?;
+    let id = ssr::upload_id(&upload)?;
     let staged = plan_imports::claim(&mut tx, c.id, viewer.id, id).await?.ok_or_else(ssr::upload_not_found)?;
-    if !staged.problems.is_empty() {
-        return Err(AppError::Conflict(format!(
-            "{} has {} to correct first. Correct the file and upload it again; nothing was imported.",
-            staged.file_name,
-            ssr::problems_phrase(staged.problems.len())
-        )));
-    }
+    ssr::no_problems(&staged.file_name, staged.problems.len())?;
 
     let new_plan = check_new_plan(&plan, &title);
     // A period the committee already has is refused with the rest, naming what is there.
@@ -132,7 +126,7 @@ pub async fn get_risk_import(register: String, upload: String) -> Result<RiskImp
     let (viewer, mut tx) = request::begin().await?;
     let reg = authz::register(&mut tx, viewer.as_ref(), &register, RegisterNeed::Manage).await?;
     let viewer = authz::require_signed_in(viewer)?;
-    let id = uuid::Uuid::parse_str(upload.trim()).map_err(|_| ssr::upload_not_found())?;
+    let id = ssr::upload_id(&upload)?;
     let staged = risk_imports::find(&mut tx, reg.owner, viewer.id, id).await?.ok_or_else(ssr::upload_not_found)?;
     tx.commit().await?;
     Ok(RiskImportPreview {
@@ -159,15 +153,9 @@ pub async fn import_uploaded_risks(register: String, upload: String) -> Result<(
     let (viewer, mut tx) = request::begin().await?;
     let reg = authz::register(&mut tx, viewer.as_ref(), &register, RegisterNeed::Manage).await?;
     let viewer = authz::require_signed_in(viewer)?;
-    let id = uuid::Uuid::parse_str(upload.trim()).map_err(|_| ssr::upload_not_found())?;
+    let id = ssr::upload_id(&upload)?;
     let staged = risk_imports::claim(&mut tx, reg.owner, viewer.id, id).await?.ok_or_else(ssr::upload_not_found)?;
-    if !staged.problems.is_empty() {
-        return Err(AppError::Conflict(format!(
-            "{} has {} to correct first. Correct the file and upload it again; nothing was imported.",
-            staged.file_name,
-            ssr::problems_phrase(staged.problems.len())
-        )));
-    }
+    ssr::no_problems(&staged.file_name, staged.problems.len())?;
     // Checked again against the register as it is now: someone may have added R7 meanwhile.
     let existing = risks::references(&mut tx, reg.owner).await?;
     let (problems, checked) = check_rows(&staged.rows, &existing);
@@ -197,12 +185,19 @@ mod ssr {
         AppError::not_found("that uploaded file: uploads are kept for a day, and only for the person who uploaded them")
     }
 
-    pub fn problems_phrase(n: usize) -> String {
-        if n == 1 {
-            "1 problem".into()
-        } else {
-            format!("{n} problems")
+    pub fn upload_id(upload: &str) -> Result<uuid::Uuid, AppError> {
+        uuid::Uuid::parse_str(upload.trim()).map_err(|_| upload_not_found())
+    }
+
+    /// An upload with problems is never imported, whatever was posted.
+    pub fn no_problems(file_name: &str, problems: usize) -> Result<(), AppError> {
+        if problems == 0 {
+            return Ok(());
         }
+        let phrase = if problems == 1 { "1 problem".to_owned() } else { format!("{problems} problems") };
+        Err(AppError::Conflict(format!(
+            "{file_name} has {phrase} to correct first. Correct the file and upload it again; nothing was imported."
+        )))
     }
 
     pub fn actions_phrase(n: usize) -> String {

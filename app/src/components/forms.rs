@@ -205,3 +205,40 @@ pub fn StaleNotice(form: &'static str) -> impl IntoView {
         </section>
     })
 }
+
+/// A file upload form (CSV or Excel workbook) posting to `action`: a plain multipart post,
+/// which works without JavaScript and which the page's form enhancer leaves alone. A refusal
+/// comes back as the `file` field's message.
+#[component]
+pub fn FileUploadForm(
+    action: String,
+    /// The input's id (and, with "-hint"/"-error", its description's).
+    id: &'static str,
+    label: &'static str,
+    hint: &'static str,
+    button: &'static str,
+) -> impl IntoView {
+    let error = crate::components::session::flash().and_then(|f| f.field_error(&action, "file"));
+    let invalid = error.is_some();
+    let (hint_id, error_id) = (format!("{id}-hint"), format!("{id}-error"));
+    let described = if invalid { format!("{hint_id} {error_id}") } else { hint_id.clone() };
+    view! {
+        <form method="post" action=action enctype="multipart/form-data" class="stack upload-form">
+            <div class="field" class:field-invalid=invalid>
+                <label for=id>{label}</label>
+                <p class="hint" id=hint_id>{hint}</p>
+                {error.map(|e| view! { <p class="field-error" id=error_id>{e}</p> })}
+                <input
+                    id=id
+                    type="file"
+                    name="file"
+                    required=true
+                    accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                    aria-invalid=invalid.then_some("true")
+                    aria-describedby=described
+                />
+            </div>
+            <button type="submit" class="button">{button}</button>
+        </form>
+    }
+}

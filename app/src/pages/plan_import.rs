@@ -6,8 +6,8 @@
 use crate::api::imports::{get_plan_import, get_plan_import_start, ImportUploadedPlan};
 use crate::components::error_page::loaded;
 use crate::components::forms::Field;
+use crate::components::forms::FileUploadForm;
 use crate::components::layout::Breadcrumbs;
-use crate::components::session::flash;
 use crate::domain::dates::long_date_time;
 use crate::domain::slug::PlanPeriod;
 use crate::domain::views::{ImportProblem, ImportRow, PlanImportPreview, PlanImportStart};
@@ -89,32 +89,12 @@ fn StartBody(data: PlanImportStart) -> impl IntoView {
     }
 }
 
-/// The file form, on the upload page and again on the preview for a corrected file. A plain
-/// multipart post: it works without JavaScript, and the page's form enhancer leaves it alone.
+/// The file form, on the upload page and again on the preview for a corrected file.
 #[component]
 fn UploadForm(committee: String, button: &'static str) -> impl IntoView {
-    let action = upload_action(&committee);
-    let error = flash().and_then(|f| f.field_error(&action, "file"));
-    let invalid = error.is_some();
-    let described = if invalid { "plan-file-hint plan-file-error" } else { "plan-file-hint" };
     view! {
-        <form method="post" action=action enctype="multipart/form-data" class="stack upload-form">
-            <div class="field" class:field-invalid=invalid>
-                <label for="plan-file">"Plan file (CSV or .xlsx)"</label>
-                <p class="hint" id="plan-file-hint">"Up to 1.5 MB and 5,000 actions."</p>
-                {error.map(|e| view! { <p class="field-error" id="plan-file-error">{e}</p> })}
-                <input
-                    id="plan-file"
-                    type="file"
-                    name="file"
-                    required=true
-                    accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-                    aria-invalid=invalid.then_some("true")
-                    aria-describedby=described
-                />
-            </div>
-            <button type="submit" class="button">{button}</button>
-        </form>
+        <FileUploadForm action=upload_action(&committee) id="plan-file" label="Plan file (CSV or .xlsx)"
+            hint="Up to 1.5 MB and 5,000 actions." button/>
     }
 }
 

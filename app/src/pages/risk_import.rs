@@ -5,8 +5,8 @@
 
 use crate::api::imports::{get_risk_import, get_risk_import_start, ImportUploadedRisks};
 use crate::components::error_page::loaded;
+use crate::components::forms::FileUploadForm;
 use crate::components::layout::Breadcrumbs;
-use crate::components::session::flash;
 use crate::domain::dates::long_date_time;
 use crate::domain::risk::RegisterHolder;
 use crate::domain::risk_file::{template_header, RiskImportRow, RISK_COLUMNS};
@@ -106,32 +106,12 @@ fn StartBody(holder: RegisterHolder) -> impl IntoView {
     }
 }
 
-/// The file form, on the upload page and on the preview for a corrected file: a plain
-/// multipart post, which works without JavaScript.
+/// The file form, on the upload page and on the preview for a corrected file.
 #[component]
 fn UploadForm(holder: RegisterHolder, button: &'static str) -> impl IntoView {
-    let action = upload_action(&holder);
-    let error = flash().and_then(|f| f.field_error(&action, "file"));
-    let invalid = error.is_some();
-    let described = if invalid { "risk-file-hint risk-file-error" } else { "risk-file-hint" };
     view! {
-        <form method="post" action=action enctype="multipart/form-data" class="stack upload-form">
-            <div class="field" class:field-invalid=invalid>
-                <label for="risk-file">"Risk register file (CSV or .xlsx)"</label>
-                <p class="hint" id="risk-file-hint">"Up to 1.5 MB and 1,000 risks."</p>
-                {error.map(|e| view! { <p class="field-error" id="risk-file-error">{e}</p> })}
-                <input
-                    id="risk-file"
-                    type="file"
-                    name="file"
-                    required=true
-                    accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-                    aria-invalid=invalid.then_some("true")
-                    aria-describedby=described
-                />
-            </div>
-            <button type="submit" class="button">{button}</button>
-        </form>
+        <FileUploadForm action=upload_action(&holder) id="risk-file" label="Risk register file (CSV or .xlsx)"
+            hint="Up to 1.5 MB and 1,000 risks." button/>
     }
 }
 
