@@ -35,6 +35,76 @@ pub(crate) fn rfc3339(at: time::OffsetDateTime) -> String {
     at.format(&Rfc3339).unwrap_or_default()
 }
 
+/// An action placed in a plan (not retired), with what dashboards and reports show of it.
+pub(crate) struct PlacedAction {
+    pub plan_id: Uuid,
+    pub id: Uuid,
+    pub version: i32,
+    pub position: i32,
+    pub minor: i32,
+    pub outcome_number: i32,
+    pub outcome_title: String,
+    pub objective_title: String,
+    pub priority_title: String,
+    pub description: String,
+    pub lead: String,
+    pub evidence: String,
+    pub status: Option<String>,
+    pub progress: String,
+    pub timescale: String,
+    pub revised_timescale: Option<String>,
+    pub revision_reason: Option<String>,
+    pub updated_at: time::OffsetDateTime,
+}
+
+impl PlacedAction {
+    /// As a dashboard row of plan `plan` of committee `committee`.
+    pub(crate) fn dashboard_action(&self, committee: &str, plan: &str) -> DashboardAction {
+        let (_, reference, outcome) = placement(self.outcome_number, self.minor, self.position, &self.outcome_title);
+        DashboardAction {
+            id: self.id,
+            version: self.version,
+            reference,
+            href: action_href(committee, plan, &self.id),
+            description: self.description.clone(),
+            status: parse_status(self.status.clone()),
+            progress: self.progress.clone(),
+            timescale: self.timescale.clone(),
+            revised_timescale: self.revised_timescale.clone(),
+            revision_reason: self.revision_reason.clone(),
+            updated_at: rfc3339(self.updated_at),
+            group: self.priority_title.clone(),
+            subgroup: Some(outcome),
+        }
+    }
+
+    /// Its objective as reports name it: "1.2 Members know their role".
+    pub(crate) fn objective(&self) -> String {
+        let (number, _, _) = placement(self.outcome_number, self.minor, self.position, &self.outcome_title);
+        format!("{number} {}", self.objective_title)
+    }
+}
+
+/// The actions placed in plans `ids`, in plan order: one statement, whatever the number.
+pub(crate) async fn placed_actions(db: &mut PgConnection, ids: &[Uuid]) -> Result<Vec<PlacedAction>, AppError> {
+    Ok(sqlx::query_as!(
+        PlacedAction,
+        r#"select pa.plan_id, a.id, a.version, pa.position, ob.minor, o.number as outcome_number, o.title as outcome_title,
+                  ob.title as objective_title, pr.title as priority_title, a.description, a.lead, a.evidence,
+                  a.status::text as status, a.progress, a.timescale, a.revised_timescale, a.revision_reason, a.updated_at
+             from plan_actions pa
+             join objectives ob on ob.id = pa.objective_id
+             join outcomes o on o.id = ob.outcome_id
+             join priorities pr on pr.id = o.priority_id
+             join actions a on a.id = pa.action_id
+            where pa.plan_id = any($1) and pa.retired_at is null
+            order by pr.position, o.number, ob.minor, pa.position"#,
+        ids
+    )
+    .fetch_all(&mut *db)
+    .await?)
+}
+
 fn status_change(action: Uuid, at: time::OffsetDateTime, from: Option<String>, to: Option<String>) -> StatusChange {
     StatusChange { action, at: rfc3339(at), from: parse_status(from), to: parse_status(to) }
 }
@@ -62,21 +132,7 @@ pub async fn committee_dashboards(
     .fetch_all(&mut *db)
     .await?;
     let ids: Vec<Uuid> = plans.iter().map(|p| p.id).collect();
-    let actions = sqlx::query!(
-        r#"select pa.plan_id, a.id, a.version, pa.position, ob.minor, o.number as outcome_number, o.title as outcome_title,
-                  pr.title as priority_title, a.description, a.status::text as status, a.progress, a.timescale,
-                  a.revised_timescale, a.revision_reason, a.updated_at
-             from plan_actions pa
-             join objectives ob on ob.id = pa.objective_id
-             join outcomes o on o.id = ob.outcome_id
-             join priorities pr on pr.id = o.priority_id
-             join actions a on a.id = pa.action_id
-            where pa.plan_id = any($1) and pa.retired_at is null
-            order by pr.position, o.number, ob.minor, pa.position"#,
-        &ids
-    )
-    .fetch_all(&mut *db)
-    .await?;
+    let actions = placed_actions(db, &ids).await?;
     let changes = sqlx::query!(
         r#"select pa.plan_id, su.action_id, su.created_at, su.from_status::text as from_status,
                   su.to_status::text as to_status
@@ -94,24 +150,7 @@ pub async fn committee_dashboards(
             let rows = actions
                 .iter()
                 .filter(|a| a.plan_id == p.id)
-                .map(|a| {
-                    let (_, reference, outcome) = placement(a.outcome_number, a.minor, a.position, &a.outcome_title);
-                    DashboardAction {
-                        id: a.id,
-                        version: a.version,
-                        reference,
-                        href: action_href(&p.committee, &p.slug, &a.id),
-                        description: a.description.clone(),
-                        status: parse_status(a.status.clone()),
-                        progress: a.progress.clone(),
-                        timescale: a.timescale.clone(),
-                        revised_timescale: a.revised_timescale.clone(),
-                        revision_reason: a.revision_reason.clone(),
-                        updated_at: rfc3339(a.updated_at),
-                        group: a.priority_title.clone(),
-                        subgroup: Some(outcome),
-                    }
-                })
+                .map(|a| a.dashboard_action(&p.committee, &p.slug))
                 .collect();
             let history = changes
                 .iter()

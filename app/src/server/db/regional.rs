@@ -3,9 +3,8 @@
 //! that adopts them, the protocols' ratifications, and the open risks of the subgroup
 //! registers the reader may see. A fixed number of statements, whatever the size.
 
-use super::dashboard::{placement, rfc3339};
+use super::dashboard::{placed_actions, placement, rfc3339};
 use super::plans::parse_status;
-use crate::domain::dashboard::DashboardAction;
 use crate::domain::links::{action_href, plan_href};
 use crate::domain::regional::{Adoption, GatheredPlan, ProtocolStanding, SharedActionStatus};
 use crate::domain::report::ReportAction;
@@ -37,52 +36,20 @@ pub async fn published_plans(db: &mut PgConnection, region_id: Uuid) -> Result<V
     .fetch_all(&mut *db)
     .await?;
     let ids: Vec<Uuid> = plans.iter().map(|p| p.id).collect();
-    let actions = sqlx::query!(
-        r#"select pa.plan_id, a.id, a.version, pa.position, ob.minor, o.number as outcome_number, o.title as outcome_title,
-                  ob.title as objective_title, pr.title as priority_title, a.description, a.lead, a.evidence,
-                  a.status::text as status, a.progress, a.timescale, a.revised_timescale, a.revision_reason, a.updated_at
-             from plan_actions pa
-             join objectives ob on ob.id = pa.objective_id
-             join outcomes o on o.id = ob.outcome_id
-             join priorities pr on pr.id = o.priority_id
-             join actions a on a.id = pa.action_id
-            where pa.plan_id = any($1) and pa.retired_at is null
-            order by pr.position, o.number, ob.minor, pa.position"#,
-        &ids
-    )
-    .fetch_all(&mut *db)
-    .await?;
+    let actions = placed_actions(db, &ids).await?;
     Ok(plans
         .into_iter()
         .map(|p| GatheredPlan {
             actions: actions
                 .iter()
                 .filter(|a| a.plan_id == p.id)
-                .map(|a| {
-                    let (number, reference, outcome) =
-                        placement(a.outcome_number, a.minor, a.position, &a.outcome_title);
-                    ReportAction {
-                        action: DashboardAction {
-                            id: a.id,
-                            version: a.version,
-                            reference,
-                            href: action_href(&p.committee_slug, &p.slug, &a.id),
-                            description: a.description.clone(),
-                            status: parse_status(a.status.clone()),
-                            progress: a.progress.clone(),
-                            timescale: a.timescale.clone(),
-                            revised_timescale: a.revised_timescale.clone(),
-                            revision_reason: a.revision_reason.clone(),
-                            updated_at: rfc3339(a.updated_at),
-                            group: a.priority_title.clone(),
-                            subgroup: Some(outcome),
-                        },
-                        objective: format!("{number} {}", a.objective_title),
-                        lead: a.lead.clone(),
-                        evidence: a.evidence.clone(),
-                        original_timescale: a.timescale.clone(),
-                        timescale_moves: 0,
-                    }
+                .map(|a| ReportAction {
+                    action: a.dashboard_action(&p.committee_slug, &p.slug),
+                    objective: a.objective(),
+                    lead: a.lead.clone(),
+                    evidence: a.evidence.clone(),
+                    original_timescale: a.timescale.clone(),
+                    timescale_moves: 0,
                 })
                 .collect(),
             href: plan_href(&p.committee_slug, &p.slug),
