@@ -32,7 +32,7 @@ pub fn session_layer(state: &AppState) -> SessionManagerLayer<PostgresStore> {
         .with_same_site(SameSite::Lax)
         .with_secure(state.secure_cookies)
         .with_path("/")
-        .with_expiry(Expiry::OnInactivity(time::Duration::seconds(session::IDLE_SECONDS)))
+        .with_expiry(Expiry::OnInactivity(time::Duration::seconds(state.retention.session_idle_seconds())))
 }
 
 /// Requests that never need to know who is asking (static files, the health check), and the
@@ -314,7 +314,7 @@ async fn load_viewer(
         return Ok(None);
     };
     let now = now();
-    if auth.expired(now) {
+    if auth.expired(now, &state.retention) {
         session::end(session).await?;
         return Ok(None);
     }
@@ -340,7 +340,7 @@ pub async fn signed_in_quietly(
     let Some(auth) = session::current(session).await.unwrap_or(None) else {
         return Ok(None);
     };
-    if auth.expired(now()) {
+    if auth.expired(now(), &state.retention) {
         return Ok(None);
     }
     Ok(person_viewer(state, None, &auth).await?.map(|(viewer, _)| (viewer, auth)))

@@ -24,6 +24,8 @@ pub struct Config {
     /// Where Prometheus scrapes `/metrics` (FV_METRICS_ADDR); none when unset. Never the
     /// public listener: metrics name routes and load, which are for the operator.
     pub metrics_addr: Option<std::net::SocketAddr>,
+    /// Session lifetimes and what the sweeper keeps (FV_SESSION_*, FV_RETAIN_*).
+    pub retention: app::domain::retention::Retention,
 }
 
 /// How log lines are written (FV_LOG_FORMAT): one JSON object per line (the default, for a log
@@ -93,6 +95,7 @@ impl Config {
         };
         Ok(Config {
             metrics_addr: metrics_addr(std::env::var("FV_METRICS_ADDR").ok())?,
+            retention: app::domain::retention::Retention::from_vars(|name| std::env::var(name).ok())?,
             signed_in_pages,
             database_url,
             owner_database_url,
@@ -180,6 +183,7 @@ mod tests {
             instance: None,
             signed_in_pages: 2_000,
             metrics_addr: None,
+            retention: Default::default(),
         }
     }
 

@@ -49,6 +49,7 @@ pub fn state(pool: PgPool, leptos_options: leptos::config::LeptosOptions) -> App
         secure_cookies: true,
         proxy_hops: 0,
         live_head: Default::default(),
+        retention: Default::default(),
     }
 }
 

@@ -107,7 +107,7 @@ async fn serve(pool: sqlx::PgPool, config: &Config) -> Result<(), String> {
     let conf = get_configuration(None).map_err(|e| format!("leptos configuration: {e}"))?;
     let addr = conf.leptos_options.site_addr;
     let cache = server::page_cache::PageCache::new(2_000, std::time::Duration::from_secs(60));
-    spawn_housekeeping(pool.clone());
+    spawn_housekeeping(pool.clone(), config.retention);
     let mut state = server::state(pool.clone(), conf.leptos_options);
     let hub = server::live::LiveHub::new(pool, state.live_head.clone(), config.live);
     hub.spawn();
@@ -115,6 +115,7 @@ async fn serve(pool: sqlx::PgPool, config: &Config) -> Result<(), String> {
     state.public_origin = config.public_origin.clone();
     state.secure_cookies = config.secure_cookies;
     state.proxy_hops = config.proxy_hops;
+    state.retention = config.retention;
     if !state.secure_cookies {
         tracing::warn!("session cookies are sent without Secure (FV_COOKIE_SECURE=false): plain-HTTP development only");
     }
@@ -190,18 +191,21 @@ async fn shutdown_signal() {
 
 /// Every hour: removes expired sessions, old sign-in failures and change events older than
 /// the retention period.
-fn spawn_housekeeping(pool: sqlx::PgPool) {
+/// The sweeper: every hour (and once at start), what the retention settings no longer keep.
+fn spawn_housekeeping(pool: sqlx::PgPool, keep: app::domain::retention::Retention) {
     tokio::spawn(async move {
         let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
         loop {
             every.tick().await;
-            match app::server::db::people::delete_expired(&pool).await {
-                Ok(n) => tracing::debug!(sessions = n, "removed expired sessions"),
-                Err(_) => tracing::warn!("session housekeeping failed; will retry in an hour"),
-            }
-            match app::server::db::live::prune(&pool).await {
-                Ok(n) => tracing::debug!(events = n, "pruned old change events"),
-                Err(_) => tracing::warn!("pruning change events failed; will retry in an hour"),
+            match app::server::db::housekeeping::sweep(&pool, &keep).await {
+                Ok(s) => tracing::info!(
+                    sessions = s.sessions,
+                    sign_in_failures = s.sign_in_failures,
+                    events = s.events,
+                    uploads = s.uploads,
+                    "retention sweep"
+                ),
+                Err(_) => tracing::warn!("the retention sweep failed; it runs again in an hour"),
             }
         }
     });

@@ -269,7 +269,7 @@ async fn resuming_with_last_event_id_replays_exactly_what_was_missed(pool: PgPoo
     .execute(&pool)
     .await
     .unwrap();
-    let removed = db::live::prune(&app.app_pool).await.unwrap();
+    let removed = db::live::prune(&app.app_pool, app::domain::live::RETENTION_DAYS as i32).await.unwrap();
     assert!(removed > 0, "the server's role prunes old events");
     let mut stale = Stream::open(&app, "", None, Some(&resume_from)).await;
     let event = stale.expect("the reload").await;

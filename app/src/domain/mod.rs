@@ -21,6 +21,7 @@ pub mod protocol;
 pub mod public_summary;
 pub mod regional;
 pub mod report;
+pub mod retention;
 pub mod risk;
 pub mod risk_file;
 pub mod slug;

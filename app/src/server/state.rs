@@ -22,6 +22,9 @@ pub struct AppState {
     /// The newest change event this instance has delivered (kept by the live hub).
     #[from_ref(skip)]
     pub live_head: LiveHead,
+    /// How long sessions last and what the sweeper keeps (FV_SESSION_*, FV_RETAIN_*).
+    #[from_ref(skip)]
+    pub retention: crate::domain::retention::Retention,
 }
 
 /// The newest change event an instance has delivered. Every page carries it, read before the

@@ -14,7 +14,7 @@
 use super::hub::{Change, LiveHub, Refusal, Slot};
 use crate::auth;
 use app::domain::live::{Kind, Position, RELOAD};
-use app::server::auth::session::{SessionAuth, ABSOLUTE_SECONDS};
+use app::server::auth::session::SessionAuth;
 use app::server::auth::viewer::{ClientAddr, Viewer};
 use app::server::db::live as log;
 use app::server::state::AppState;
@@ -150,7 +150,8 @@ pub async fn live(
     }
     let heartbeat = open.hub.limits.heartbeat;
     let deadline = open.auth.as_ref().map(|a| {
-        let left = (a.signed_in_at + ABSOLUTE_SECONDS - app::server::auth::session::now()).max(0);
+        let left =
+            (a.signed_in_at + open.state.retention.session_max_seconds() - app::server::auth::session::now()).max(0);
         tokio::time::Instant::now() + Duration::from_secs(left as u64)
     });
     let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + heartbeat, heartbeat);

@@ -3,6 +3,7 @@
 //! tower-sessions; nothing here is ever logged.
 
 use crate::domain::account::Flash;
+use crate::domain::retention::Retention;
 use crate::error::AppError;
 use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
@@ -10,11 +11,6 @@ use uuid::Uuid;
 
 const AUTH_KEY: &str = "fv.auth";
 const FLASH_KEY: &str = "fv.flash";
-
-/// A session ends after this long without a request...
-pub const IDLE_SECONDS: i64 = 8 * 60 * 60;
-/// ...and this long after sign-in, however active.
-pub const ABSOLUTE_SECONDS: i64 = 12 * 60 * 60;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SessionAuth {
@@ -32,9 +28,10 @@ pub struct SessionAuth {
 pub const TOUCH_SECONDS: i64 = 5 * 60;
 
 impl SessionAuth {
-    pub fn expired(&self, now: i64) -> bool {
-        now - self.signed_in_at > ABSOLUTE_SECONDS
-            || now - self.last_seen > IDLE_SECONDS
+    /// Past the idle or the absolute limit of `limits` (the operator's retention settings).
+    pub fn expired(&self, now: i64, limits: &Retention) -> bool {
+        now - self.signed_in_at > limits.session_max_seconds()
+            || now - self.last_seen > limits.session_idle_seconds()
             || now < self.signed_in_at - 60
     }
 }
@@ -108,14 +105,27 @@ mod tests {
     #[test]
     fn sessions_end_when_idle_or_too_old_whatever_the_activity() {
         let start = 1_000_000;
-        assert!(!auth(start, start).expired(start + 60));
+        let limits = Retention::default();
+        let (idle, max) = (limits.session_idle_seconds(), limits.session_max_seconds());
+        assert!(!auth(start, start).expired(start + 60, &limits));
         // Idle: nothing for longer than the idle limit.
-        assert!(auth(start, start).expired(start + IDLE_SECONDS + 1));
-        assert!(!auth(start, start + IDLE_SECONDS).expired(start + IDLE_SECONDS + 60));
+        assert!(auth(start, start).expired(start + idle + 1, &limits));
+        assert!(!auth(start, start + idle).expired(start + idle + 60, &limits));
         // Absolute: active all along, but signed in too long ago.
-        let active = auth(start, start + ABSOLUTE_SECONDS);
-        assert!(active.expired(start + ABSOLUTE_SECONDS + 1));
+        let active = auth(start, start + max);
+        assert!(active.expired(start + max + 1, &limits));
         // A clock far behind the sign-in time is not trusted either.
-        assert!(auth(start, start).expired(start - 3600));
+        assert!(auth(start, start).expired(start - 3600, &limits));
+    }
+
+    #[test]
+    fn the_operators_limits_are_the_ones_applied() {
+        let start = 1_000_000;
+        let short = Retention { session_idle_minutes: 10, session_max_hours: 1, ..Retention::default() };
+        assert!(auth(start, start).expired(start + 11 * 60, &short));
+        assert!(!auth(start, start).expired(start + 11 * 60, &Retention::default()));
+        let active = auth(start, start + 3600);
+        assert!(active.expired(start + 3601, &short));
+        assert!(!active.expired(start + 3601, &Retention::default()));
     }
 }

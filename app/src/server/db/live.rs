@@ -2,7 +2,7 @@
 //! the small reads a browser makes for a changed object it may see but whose event carried
 //! only ids. See the migration `change_events` for how the order is kept without gaps.
 
-use crate::domain::live::{ActionCells, Counts, Position, RETENTION_DAYS};
+use crate::domain::live::{ActionCells, Counts, Position};
 use crate::error::AppError;
 use sqlx::{PgConnection, PgPool};
 use time::format_description::well_known::Rfc3339;
@@ -107,10 +107,10 @@ pub async fn pruned(pool: &PgPool) -> Result<Option<Position>, AppError> {
     row.map(|r| position(&r.xid, r.seq)).transpose()
 }
 
-/// Removes events older than the retention period (`RETENTION_DAYS`); returns how many.
-pub async fn prune(pool: &PgPool) -> Result<i64, AppError> {
-    let removed =
-        sqlx::query_scalar!(r#"select live.prune($1) as "removed!""#, RETENTION_DAYS as i32).fetch_one(pool).await?;
+/// Removes events older than `keep_days` (the operator's retention, `RETENTION_DAYS` unless
+/// set); returns how many.
+pub async fn prune(pool: &PgPool, keep_days: i32) -> Result<i64, AppError> {
+    let removed = sqlx::query_scalar!(r#"select live.prune($1) as "removed!""#, keep_days).fetch_one(pool).await?;
     Ok(removed)
 }
 

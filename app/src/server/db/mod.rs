@@ -5,6 +5,7 @@ pub mod actions;
 pub mod admin;
 pub mod audit;
 pub mod dashboard;
+pub mod housekeeping;
 pub mod import;
 pub mod live;
 pub mod members;

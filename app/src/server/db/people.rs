@@ -354,13 +354,3 @@ async fn person_event(db: &mut PgConnection, person_id: Uuid, summary: String) -
     )
     .await
 }
-
-/// Housekeeping: expired sessions and day-old sign-in failures. Returns sessions removed.
-pub async fn delete_expired(pool: &sqlx::PgPool) -> Result<u64, AppError> {
-    let removed = sqlx::query!("delete from tower_sessions.session where expiry_date < now()")
-        .execute(pool)
-        .await?
-        .rows_affected();
-    sqlx::query!("delete from auth.sign_in_failures where failed_at < now() - interval '1 day'").execute(pool).await?;
-    Ok(removed)
-}
