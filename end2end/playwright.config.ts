@@ -25,7 +25,9 @@ export default defineConfig({
   retries: 0,
   reporter: [["list"]],
   use: {
-    baseURL: process.env.E2E_BASE_URL ?? "http://127.0.0.1:3100",
+    baseURL: process.env.E2E_BASE_URL ?? "https://127.0.0.1:3443",
+    // scripts/test runs through nginx with a self-signed certificate made for the run.
+    ignoreHTTPSErrors: true,
     launchOptions: chromium,
     trace: "off",
   },

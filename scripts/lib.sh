@@ -272,6 +272,27 @@ check_durable() {
 # database; scripts/prepare-sqlx refreshes it.
 export SQLX_OFFLINE="${SQLX_OFFLINE:-true}"
 
+# A self-signed certificate and key for local TLS (nginx in scripts/balance, the end-to-end
+# run): DIR/fullchain.pem and DIR/privkey.pem, as deploy/nginx.conf names a council's own.
+# For 127.0.0.1 and localhost, valid 30 days; made again when missing or within a day of
+# expiring. Never for people to use: browsers warn about it, as they should.
+ensure_tls_cert() {
+    local dir="$1"
+    if [ -f "$dir/fullchain.pem" ] && [ -f "$dir/privkey.pem" ] &&
+        openssl x509 -checkend 86400 -noout -in "$dir/fullchain.pem" >/dev/null 2>&1; then
+        return 0
+    fi
+    have openssl || apt_install openssl
+    mkdir -p "$dir" && chmod 700 "$dir"
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 30 \
+        -subj "/CN=localhost/O=Forth Valley plans (self-signed, local)" \
+        -addext "subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1" \
+        -addext "basicConstraints=critical,CA:FALSE" -addext "extendedKeyUsage=serverAuth" \
+        -keyout "$dir/privkey.pem" -out "$dir/fullchain.pem" >/dev/null 2>&1
+    chmod 600 "$dir/privkey.pem"
+    log "self-signed certificate for 127.0.0.1 and localhost in $dir"
+}
+
 leptos_env() {
     export LEPTOS_OUTPUT_NAME=forth
     export LEPTOS_SITE_ROOT="$ROOT/target/site"
