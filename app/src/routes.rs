@@ -6,6 +6,7 @@
 use crate::components::error_page::NotFound;
 use crate::components::layout::Layout;
 use crate::pages::{
+    accessibility::AccessibilityPage,
     account::{invitation::InvitationPage, settings::AccountPage, sign_in::SignInPage},
     action::ActionPage,
     admin::AdminPage,
@@ -103,6 +104,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/invitations/:token") view=InvitationPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async/>
                     <Route path=path!("/me") view=MyWorkPage ssr=SsrMode::Async/>
+                    <Route path=path!("/accessibility") view=AccessibilityPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

@@ -1,11 +1,10 @@
-import AxeBuilder from "@axe-core/playwright";
 import { Page, TestInfo } from "@playwright/test";
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { expect, test } from "./fixtures";
-import { screenshot, waitForHydration } from "./helpers";
+import { expectAxeClean, screenshot, waitForHydration } from "./helpers";
 
 // The quarterly cycle in a real browser, with JavaScript and without: a lead officer adds a
 // risk, closes last quarter from the committee page and downloads the COG report as a PDF
@@ -26,13 +25,6 @@ async function signIn(page: Page, info: TestInfo, email: string, next: string) {
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.waitForURL((url) => url.pathname === next);
   await waitForHydration(page, info);
-}
-
-/** WCAG 2.2 A and AA as axe checks them (axe runs as a script, so with JavaScript only). */
-async function expectAxeClean(page: Page, info: TestInfo) {
-  if (info.project.name !== "js") return;
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
-  expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
 }
 
 test("a lead officer closes a quarter and has the COG report as HTML and PDF in three clicks", async ({ page }, info) => {

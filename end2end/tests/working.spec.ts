@@ -1,6 +1,6 @@
 import { Browser, Page, TestInfo } from "@playwright/test";
 import { expect, test, watchCsp } from "./fixtures";
-import { screenshot, waitForHydration } from "./helpers";
+import { expectAxeClean, screenshot, waitForHydration } from "./helpers";
 
 // Working the plan together: updating from the plan table, two people on one action, and a
 // subgroup's one update of a shared action showing in all three committees' plans. Every
@@ -90,6 +90,7 @@ test("a move to R without a revised timescale is refused with a message and noth
   await expect(form.getByLabel("Revised timescale")).toHaveAttribute("aria-invalid", "true");
   await expect(form.getByLabel("Progress report")).toHaveValue(progress);
   await expect(form.getByRole("radio", { name: /Revision required/ })).toBeChecked();
+  await expectAxeClean(page, info, "the refused update form");
 
   await form.getByLabel("Revised timescale").fill("June 2026");
   await form.getByLabel("Reason for the revision").fill("The trainer left in September.");
@@ -129,6 +130,7 @@ test("two people edit one action: the second sees the first's change and keeps t
   await expect(conflict).toContainText("Isla Ferguson");
   await expect(contributor.page.getByTestId("update-form").getByLabel("Progress report")).toHaveValue(mine);
   await screenshot(contributor.page, info, "update-conflict", 1280);
+  await expectAxeClean(contributor.page, info, "the conflict panel");
 
   // One press applies the kept text on top of the other change.
   await contributor.page.getByTestId("update-form").getByRole("button", { name: "Save update" }).click();

@@ -16,7 +16,7 @@ use std::path::PathBuf;
 const SNAPSHOTS: &str = "tests/snapshots/demo-pages";
 
 /// (file name, who, path or a query giving it).
-const PAGES: [(&str, Option<&str>, &str); 24] = [
+const PAGES: [(&str, Option<&str>, &str); 25] = [
     ("overview", None, "/"),
     ("committee-clackmannanshire", None, "/committees/clackmannanshire"),
     ("committee-stirling-member", Some("stirling.member@example.org"), "/committees/stirling"),
@@ -40,6 +40,7 @@ const PAGES: [(&str, Option<&str>, &str); 24] = [
     ("subgroup-ird-chair", Some("chair.ird@example.org"), "/subgroups/ird-steering-group"),
     ("subgroup-engagement-lead", Some("stirling.lead@example.org"), "/subgroups/fv-public-information-engagement-participation"),
     ("protocols", None, "/protocols"),
+    ("accessibility", None, "/accessibility"),
     ("protocol-learning-review", Some("falkirk.lead@example.org"), "/protocols/fv-learning-review-protocol"),
     ("protocol-ird", None, "/protocols/fv-ird-procedure"),
     ("protocol-guidance-chair", Some("chair.protocols@example.org"), "/protocols/fv-child-protection-guidance"),

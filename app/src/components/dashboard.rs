@@ -88,7 +88,7 @@ pub fn GroupTable(groups: Vec<GroupCounts>, label: &'static str) -> impl IntoVie
         })
         .collect_view();
     view! {
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0">
             <table class="dashboard-table">
                 <thead><tr><th scope="col">{label}</th>{header}<th scope="col" class="num">"Total"</th></tr></thead>
                 <tbody>{rows}</tbody>
@@ -214,7 +214,7 @@ fn HistoryChart(id: String, history: Vec<MonthCounts>) -> impl IntoView {
         </figure>
         <details class="history-table">
             <summary>"Show the figures as a table"</summary>
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0">
                 <table class="dashboard-table">
                     <thead><tr><th scope="col">"Month"</th>{header}</tr></thead>
                     <tbody>{rows}</tbody>

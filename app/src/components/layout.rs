@@ -35,6 +35,7 @@ pub fn Layout(children: Children) -> impl IntoView {
             <div class="wrap">
                 <p>"Child protection is everyone's job. If you are worried about a child, contact your local council's social work service or Police Scotland on 101; in an emergency call 999."</p>
                 <p>"Plans are published by the Clackmannanshire, Stirling and Falkirk Child Protection Committees."</p>
+                <nav aria-label="About this website"><ul class="footer-links"><li><a href="/accessibility">"Accessibility statement"</a></li></ul></nav>
             </div>
         </footer>
     }

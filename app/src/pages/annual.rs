@@ -51,7 +51,7 @@ fn actions(list: Vec<YearAction>, moves: bool, empty: &'static str) -> AnyView {
         })
         .collect_view();
     view! {
-        <div class="table-scroll"><table class="report-table">
+        <div class="table-scroll" tabindex="0"><table class="report-table">
             <thead><tr><th scope="col">"Ref"</th><th scope="col">"Action"</th><th scope="col">"Plan"</th>
                 {moves.then(|| view! { <th scope="col">"Timescale when published"</th><th scope="col">"Timescale now"</th><th scope="col" class="num">"Moves this year"</th> })}
             </tr></thead>
@@ -117,7 +117,7 @@ fn AnnualBody(data: Data) -> impl IntoView {
         <p>{measured}</p>
         <section aria-labelledby="quarters-heading">
             <h2 id="quarters-heading">"The quarters"</h2>
-            <div class="table-scroll"><table class="report-table">
+            <div class="table-scroll" tabindex="0"><table class="report-table">
                 <thead><tr><th scope="col">"Quarter"</th><th scope="col">"Reported on"</th>{header}<th scope="col" class="num">"Total"</th></tr></thead>
                 <tbody>{quarters}</tbody>
             </table></div>

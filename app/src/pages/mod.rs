@@ -1,5 +1,6 @@
 //! One module per page, named for its route.
 
+pub mod accessibility;
 pub mod account;
 pub mod action;
 pub mod action_update;

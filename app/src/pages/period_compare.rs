@@ -56,7 +56,7 @@ fn CompareBody(data: Data) -> impl IntoView {
                     .collect_view();
                 view! {
                     <p>{format!("Unchanged: {} actions.", p.unchanged)}</p>
-                    <div class="table-scroll"><table class="report-table">
+                    <div class="table-scroll" tabindex="0"><table class="report-table">
                         <thead><tr><th scope="col">"Change"</th><th scope="col">{earlier.clone()}</th><th scope="col">{later.clone()}</th></tr></thead>
                         <tbody>{rows}</tbody>
                     </table></div>
@@ -114,7 +114,7 @@ pub fn RiskChanges(risks: Vec<RiskChange>, earlier: String, later: String) -> im
         })
         .collect_view();
     view! {
-        <div class="table-scroll"><table class="report-table">
+        <div class="table-scroll" tabindex="0"><table class="report-table">
             <thead><tr><th scope="col">"Ref"</th><th scope="col">"Risk"</th><th scope="col">{earlier}</th><th scope="col">{later}</th></tr></thead>
             <tbody>{rows}</tbody>
         </table></div>

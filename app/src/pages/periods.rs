@@ -118,7 +118,7 @@ fn PeriodsBody(data: PeriodsData) -> impl IntoView {
         ]/>
         <h1>{title}</h1>
         <p class="muted">"Financial-year quarters, April to June first. Closing a quarter freezes every published plan of the committee and its risk register as they stand: the Chief Officers Group report is made from that record, and later edits never change it."</p>
-        <div class="table-scroll" data-live-periods=committee.slug.clone()>
+        <div class="table-scroll" tabindex="0" data-live-periods=committee.slug.clone()>
             <table class="periods-table">
                 <thead><tr><th scope="col">"Period"</th><th scope="col">"Dates"</th><th scope="col">"State"</th><th scope="col">"Report"</th></tr></thead>
                 <tbody>{rows}</tbody>
@@ -366,7 +366,7 @@ fn PlanExceptions(plan: PlanReport) -> impl IntoView {
             })
             .collect_view();
         view! {
-            <div class="table-scroll"><table class="report-table">
+            <div class="table-scroll" tabindex="0"><table class="report-table">
                 <thead><tr><th scope="col">"Change"</th><th scope="col">"At the previous report"</th><th scope="col">"At this report"</th></tr></thead>
                 <tbody>{rows}</tbody>
             </table></div>
@@ -392,7 +392,7 @@ fn PlanExceptions(plan: PlanReport) -> impl IntoView {
             })
             .collect_view();
         view! {
-            <div class="table-scroll"><table class="report-table">
+            <div class="table-scroll" tabindex="0"><table class="report-table">
                 <thead><tr><th scope="col">"Ref"</th><th scope="col">"Action"</th><th scope="col">"Timescale when published"</th>
                     <th scope="col">"Timescale now"</th><th scope="col" class="num">"Times moved"</th></tr></thead>
                 <tbody>{rows}</tbody>
@@ -486,7 +486,7 @@ fn ActionTable(actions: Vec<ReportAction>) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <div class="table-scroll"><table class="report-table">
+        <div class="table-scroll" tabindex="0"><table class="report-table">
             <thead><tr><th scope="col">"Ref"</th><th scope="col">"Action"</th><th scope="col">"Lead"</th><th scope="col">"Status"</th>
                 <th scope="col">"Progress"</th><th scope="col">"Timescale"</th><th scope="col">"Last updated"</th></tr></thead>
             <tbody>{rows}</tbody>
@@ -523,7 +523,7 @@ fn RiskExceptions(exceptions: Vec<RiskException>) -> impl IntoView {
             })
             .collect_view();
         view! {
-            <div class="table-scroll"><table class="report-table">
+            <div class="table-scroll" tabindex="0"><table class="report-table">
                 <thead><tr><th scope="col">"Ref"</th><th scope="col">"Risk"</th><th scope="col">"Owner"</th><th scope="col">"Was"</th>
                     <th scope="col">"Now"</th><th scope="col">"Target"</th><th scope="col">"Why it is here"</th></tr></thead>
                 <tbody>{rows}</tbody>

@@ -183,7 +183,7 @@ fn SharedTable(shared: Vec<SharedActionStatus>) -> impl IntoView {
         .collect_view();
     view! {
         <p>"A shared action has one status, whichever plan shows it; each adopting plan gives it its own reference."</p>
-        <div class="table-scroll"><table class="report-table shared-table">
+        <div class="table-scroll" tabindex="0"><table class="report-table shared-table">
             <thead><tr><th scope="col">"Shared action"</th><th scope="col">"Subgroup"</th><th scope="col">"Status"</th>
                 <th scope="col">"Timescale"</th><th scope="col">"In the plans of"</th></tr></thead>
             <tbody>{rows}</tbody>
@@ -232,7 +232,7 @@ fn ProtocolTable(protocols: Vec<ProtocolStanding>) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <div class="table-scroll"><table class="report-table">
+        <div class="table-scroll" tabindex="0"><table class="report-table">
             <thead><tr><th scope="col">"Protocol"</th><th scope="col">"Current version"</th><th scope="col">"Review due"</th>{header}</tr></thead>
             <tbody>{rows}</tbody>
         </table></div>

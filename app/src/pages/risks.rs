@@ -94,7 +94,7 @@ pub fn HeatMap(risks: Vec<RiskRow>, id: &'static str) -> impl IntoView {
         .collect_view();
     let open = risks.iter().filter(|r| !r.closed).count();
     view! {
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0">
             <table class="heat-map" aria-describedby=format!("{id}-caption")>
                 <caption id=format!("{id}-caption")>{format!("Open risks by likelihood (across) and impact (down): {open} in all. Each cell shows how many; its band is written in the cell's description and in the key.")}</caption>
                 <thead><tr><th scope="col">"Impact \\ likelihood"</th>{header}</tr></thead>
@@ -135,7 +135,7 @@ pub fn RiskTable(risks: Vec<RiskRow>, #[prop(optional, into)] base: Option<Strin
         })
         .collect_view();
     view! {
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0">
             <table class="risk-table">
                 <thead><tr>
                     <th scope="col">"Ref"</th><th scope="col">"Risk"</th><th scope="col">"Owner"</th>
@@ -357,7 +357,7 @@ fn RiskBody(data: RiskData) -> impl IntoView {
             </section>
             <section aria-labelledby="history-heading">
                 <h2 id="history-heading">"Assessments"</h2>
-                <div class="table-scroll">
+                <div class="table-scroll" tabindex="0">
                     <table class="risk-table">
                         <thead><tr><th scope="col">"When"</th><th scope="col">"Likelihood"</th><th scope="col">"Impact"</th>
                             <th scope="col">"Score"</th><th scope="col">"By"</th><th scope="col">"Note"</th></tr></thead>

@@ -39,6 +39,12 @@ pub fn entries() -> Vec<Entry> {
         },
         Entry { key: "/protocols", kind: Page, rule: Rule::Everyone, request: |_, _| (s("/protocols"), vec![]) },
         Entry {
+            key: "/accessibility",
+            kind: Page,
+            rule: Rule::Everyone,
+            request: |_, _| (s("/accessibility"), vec![]),
+        },
+        Entry {
             key: "/committees/{committee}/members",
             kind: Page,
             rule: Rule::ClackMembersOrAdmin,
