@@ -34,6 +34,11 @@ pub enum AppError {
     TooManyRequests(String),
     #[error("Something went wrong on our side. Please try again in a moment.")]
     Internal,
+    /// The database could not be reached in time (every connection busy, or the database
+    /// restarting): nothing was done, and trying again shortly is the remedy. 503, so nginx
+    /// may try a read on another instance.
+    #[error("The service is busy at the moment, so nothing has been done. Please try again in a few seconds.")]
+    Unavailable,
     /// The request never reached the server or its answer could not be read.
     #[error("The server could not be reached. Check your connection and try again.")]
     Transport,
@@ -51,6 +56,7 @@ impl AppError {
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Transport => StatusCode::BAD_GATEWAY,
         }
     }
@@ -193,6 +199,12 @@ mod ssr {
                     return answer;
                 }
             }
+            // No connection to be had in time, or the one had was lost: the database is busy
+            // or restarting, which is worth a retry, not a bug.
+            if matches!(error, sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_)) {
+                tracing::warn!(error = %error, "database unavailable");
+                return AppError::Unavailable;
+            }
             tracing::error!(error = %error, "database error");
             AppError::Internal
         }
@@ -232,7 +244,8 @@ mod ssr {
 
     impl IntoResponse for AppError {
         fn into_response(self) -> Response {
-            (self.status(), [("cache-control", "no-store")], self.to_string()).into_response()
+            let retry = matches!(self, AppError::Unavailable).then_some([("retry-after", "5")]);
+            (self.status(), [("cache-control", "no-store")], retry, self.to_string()).into_response()
         }
     }
 }

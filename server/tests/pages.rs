@@ -210,3 +210,35 @@ async fn exporting_an_unknown_plan_is_a_404(pool: PgPool) {
     assert_eq!(export.status, StatusCode::NOT_FOUND);
     assert!(!export.body.contains("priority,"));
 }
+
+/// Every connection busy past the wait (or the database restarting) is "busy, try again":
+/// 503 with Retry-After, which nginx may retry on another instance, and no detail of why.
+#[sqlx::test(migrations = "../migrations")]
+async fn a_database_that_cannot_be_reached_in_time_is_a_503_with_retry_after(pool: PgPool) {
+    server::demo::load_if_empty(&pool).await.unwrap();
+    let app_pool = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(1)
+        .acquire_timeout(std::time::Duration::from_millis(300))
+        .connect_lazy_with(common::app_options(&pool));
+    let app = TestApp::over(pool.clone(), app_pool.clone(), |_| {});
+    assert_eq!(app.get(PLAN).await.status, StatusCode::OK, "served while a connection is free");
+
+    let held = app_pool.acquire().await.unwrap();
+    for path in ["/protocols", "/committees/stirling"] {
+        let busy = app.get(path).await;
+        assert_eq!(busy.status, StatusCode::SERVICE_UNAVAILABLE, "{path}");
+        assert_eq!(busy.headers.get("retry-after").map(|v| v.to_str().unwrap()), Some("5"), "{path}");
+        assert!(busy.body.contains("busy at the moment"), "{path}: {}", busy.body);
+        assert!(!busy.body.to_lowercase().contains("pool"), "no internals: {}", busy.body);
+    }
+    let signing_in = app
+        .post(
+            "/api/sign_in",
+            &[("email", "clacks.member@example.org"), ("password", server::demo::DEMO_PASSWORD)],
+            None,
+        )
+        .await;
+    assert_eq!(signing_in.status, StatusCode::SERVICE_UNAVAILABLE);
+    drop(held);
+    assert_eq!(app.get("/protocols").await.status, StatusCode::OK, "served again once a connection is free");
+}

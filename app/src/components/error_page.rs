@@ -10,6 +10,9 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
     #[cfg(feature = "ssr")]
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         response.set_status(error.status());
+        if matches!(error, AppError::Unavailable) {
+            response.insert_header(http::header::RETRY_AFTER, http::HeaderValue::from_static("5"));
+        }
     }
     let (heading, hint) = match &error {
         AppError::NotFound(_) => {
@@ -17,6 +20,7 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
         }
         AppError::Unauthorized => ("Please sign in", "This page is for members of a committee or subgroup."),
         AppError::Forbidden => ("Not available", "You may need to sign in with another account."),
+        AppError::Unavailable => ("Busy at the moment", "Reload the page in a few seconds."),
         _ => ("Something went wrong", "Please try again in a moment."),
     };
     // The request's id, so what the person reports can be found in the log.
