@@ -17,6 +17,9 @@ usage:
                                    validate every row, then import the plan (nothing is saved if any row is wrong)
   server export-plan --committee SLUG --plan PERIOD
                                    print a published plan as CSV
+  server create-admin --email EMAIL --name NAME
+                                   make EMAIL a platform admin (a new account if none) and print a
+                                   one-time sign-in link to set their password (FV_PUBLIC_ORIGIN)
   server seed-scale --committees N --actions M
                                    fill an EMPTY database with synthetic committees (bench/overview only)";
 
@@ -27,6 +30,7 @@ pub enum Command {
     LoadDemo,
     ImportPlan { committee: String, plan: String, title: Option<String>, publish: bool, file: String },
     ExportPlan { committee: String, plan: String },
+    CreateAdmin { email: String, name: String },
     SeedScale { committees: usize, actions: usize },
 }
 
@@ -66,6 +70,7 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
             Ok(Command::ImportPlan { committee, plan, title: value("--title")?, publish: flag("--publish"), file })
         }
         "export-plan" => Ok(Command::ExportPlan { committee: required("--committee")?, plan: required("--plan")? }),
+        "create-admin" => Ok(Command::CreateAdmin { email: required("--email")?, name: required("--name")? }),
         "seed-scale" => {
             let number = |name: &str| -> Result<usize, String> {
                 required(name)?
@@ -122,6 +127,40 @@ pub async fn run_import(
         summary.subgroup_links,
         if publish { ", published" } else { ", as a draft" }
     ))
+}
+
+/// Runs `create-admin`: checks the address and name as the admin page does, then makes the
+/// person an admin with a fresh one-time link (valid `LINK_VALID_DAYS`), which is printed, not
+/// logged. `origin` is FV_PUBLIC_ORIGIN; without it the link is given as a path.
+pub async fn run_create_admin(pool: &PgPool, email: &str, name: &str, origin: Option<&str>) -> Result<String, String> {
+    use app::domain::account::{parse_display_name, parse_email, LINK_VALID_DAYS};
+    let email = parse_email(email).map_err(|e| format!("--email: {}", problem(&e)))?;
+    let name = parse_display_name(name).map_err(|e| format!("--name: {}", problem(&e)))?;
+    let (token, token_hash) = app::server::auth::token::new_token();
+    let mut tx = pool.begin().await.map_err(|e| format!("database: {e}"))?;
+    let made = db::operator::create_admin_link(&mut tx, &email, &name, &token_hash, LINK_VALID_DAYS)
+        .await
+        .map_err(|e| e.to_string())?;
+    tx.commit().await.map_err(|e| format!("database: {e}"))?;
+    let region = if made.region_created {
+        format!("The database had no region: created {}.\n", db::operator::HOME_REGION.1)
+    } else {
+        String::new()
+    };
+    Ok(format!(
+        "{region}{} {email} is a platform admin. Give them this one-time link (valid {LINK_VALID_DAYS} days) to set a password; \
+         earlier unused links for them no longer work:\n{}/invitations/{token}",
+        if made.person_created { "Created:" } else { "Updated:" },
+        origin.unwrap_or("")
+    ))
+}
+
+/// The field message of a refused value, else the error's own.
+fn problem(e: &app::error::AppError) -> String {
+    match e {
+        app::error::AppError::Invalid(fields) => fields.iter().map(|f| f.message.clone()).collect::<Vec<_>>().join(" "),
+        other => other.to_string(),
+    }
 }
 
 pub async fn run_export(pool: &PgPool, committee: &str, plan: &str) -> Result<String, String> {

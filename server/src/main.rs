@@ -63,6 +63,11 @@ async fn run(command: Command) -> Result<(), String> {
             println!("{report}");
             Ok(())
         }
+        Command::CreateAdmin { email, name } => {
+            migrate(&pool).await?;
+            println!("{}", cli::run_create_admin(&pool, &email, &name, config.public_origin.as_deref()).await?);
+            Ok(())
+        }
         Command::ExportPlan { committee, plan } => {
             print!("{}", cli::run_export(&pool, &committee, &plan).await?);
             Ok(())

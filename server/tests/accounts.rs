@@ -450,3 +450,69 @@ async fn a_deactivated_leaver_is_signed_out_at_once_cannot_return_and_keeps_thei
     let admin_page = app.get_with_cookie("/admin", &admin).await;
     assert!(admin_page.body.contains(&name) && admin_page.body.contains("Deactivated"));
 }
+
+/// A new deployment has no admin and no demo: `server create-admin` makes the first one, whose
+/// one-time link sets their password. Run again, it withdraws the earlier link; bad input and a
+/// deactivated account are refused with a message.
+#[sqlx::test(migrations = "../migrations")]
+async fn the_first_admin_comes_from_the_command_line(pool: PgPool) {
+    let token_of = |out: &str| out.rsplit("/invitations/").next().unwrap().trim().to_owned();
+    let out = server::cli::run_create_admin(
+        &pool,
+        " First.Admin@Council.example ",
+        "Morag Hay",
+        Some("https://plans.example"),
+    )
+    .await
+    .unwrap();
+    assert!(out.starts_with("The database had no region: created Forth Valley.\nCreated: first.admin@council.example is a platform admin"), "{out}");
+    assert!(out.contains("\nhttps://plans.example/invitations/"), "{out}");
+    let first = token_of(&out);
+
+    // Again: the same person, still one admin, and only the newest link works.
+    let out = server::cli::run_create_admin(&pool, "first.admin@council.example", "Morag Hay", None).await.unwrap();
+    assert!(out.starts_with("Updated: "), "{out}");
+    let token = token_of(&out);
+    let admins: i64 =
+        sqlx::query_scalar("select count(*) from people where is_platform_admin").fetch_one(&pool).await.unwrap();
+    assert_eq!(admins, 1);
+
+    let app = TestApp::new(pool.clone());
+    assert_eq!(app.get(&format!("/invitations/{first}")).await.status, StatusCode::NOT_FOUND, "withdrawn");
+    let welcome = app.get(&format!("/invitations/{token}")).await;
+    assert_eq!(welcome.status, StatusCode::OK);
+    assert!(welcome.body.contains("Morag Hay"));
+    let accepted = app
+        .post(
+            "/api/accept_invitation",
+            &[("token", &token), ("password", "three random words"), ("confirm", "three random words")],
+            None,
+        )
+        .await;
+    assert!(accepted.status.is_success(), "{}: {}", accepted.status, accepted.body);
+    let session = accepted.session_cookie().expect("signed in");
+    assert_eq!(app.get_with_cookie("/admin", &session).await.status, StatusCode::OK, "an admin");
+    let audited: i64 =
+        sqlx::query_scalar("select count(*) from audit_events where summary like '%(server create-admin)'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(audited, 2);
+
+    // Refused, with a message, changing nothing.
+    let before = database_digest(&pool).await;
+    let bad = server::cli::run_create_admin(&pool, "not an address", "Someone", None).await.unwrap_err();
+    assert!(bad.starts_with("--email: "), "{bad}");
+    let bad = server::cli::run_create_admin(&pool, "a@council.example", "  ", None).await.unwrap_err();
+    assert!(bad.starts_with("--name: "), "{bad}");
+    sqlx::query("update people set deactivated_at = now() where email = 'first.admin@council.example'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let before_deactivated = database_digest(&pool).await;
+    assert_ne!(before, before_deactivated);
+    let gone =
+        server::cli::run_create_admin(&pool, "first.admin@council.example", "Morag Hay", None).await.unwrap_err();
+    assert!(gone.contains("deactivated"), "{gone}");
+    assert_eq!(database_digest(&pool).await, before_deactivated);
+}

@@ -215,7 +215,7 @@ pub async fn load(db: &mut PgConnection) -> Result<(), AppError> {
 /// The operator's part: the region, and the demo accounts with their (one) password and the
 /// admin flag. Returns each account's id by email.
 async fn operator_setup(db: &mut PgConnection) -> Result<Vec<(&'static str, Uuid)>, AppError> {
-    operator::create_region(db, "forth-valley", "Forth Valley").await?;
+    operator::create_region(db, operator::HOME_REGION.0, operator::HOME_REGION.1).await?;
     // One hash serves them all (the same password), so loading stays quick.
     let hash = app::server::auth::password::hash(DEMO_PASSWORD.to_owned()).await?;
     let mut people = Vec::new();

@@ -26,6 +26,10 @@ pub async fn as_owner(db: &mut PgConnection) -> Result<(), AppError> {
     Ok(())
 }
 
+/// The platform's region (slug, name): made by the demo loader, or by `server create-admin`
+/// on a database that has none.
+pub const HOME_REGION: (&str, &str) = ("forth-valley", "Forth Valley");
+
 pub async fn create_region(db: &mut PgConnection, slug: &str, name: &str) -> Result<Uuid, AppError> {
     let id = sqlx::query_scalar!(r#"insert into regions (slug, name) values ($1, $2) returning id"#, slug, name)
         .fetch_one(&mut *db)
@@ -139,4 +143,74 @@ pub async fn date_protocol_version(
         .execute(&mut *db)
         .await?;
     Ok(())
+}
+
+/// `server create-admin`: the person with `email` as a platform admin (made if new, with
+/// `display_name`), their earlier unused sign-in links withdrawn, and a new one-time link's
+/// hash stored; one audit event. As the owner role, for the first admin of a deployment (or one
+/// locked out), when no admin can do it in the application. A deactivated person is refused.
+/// On a database with no region yet, the home region is made first (an admin's work starts
+/// there: committees and subgroups belong to it).
+pub async fn create_admin_link(
+    db: &mut PgConnection,
+    email: &str,
+    display_name: &str,
+    token_hash: &str,
+    valid_days: i32,
+) -> Result<AdminLink, AppError> {
+    let region_created =
+        !sqlx::query_scalar!(r#"select exists (select 1 from regions) as "exists!""#).fetch_one(&mut *db).await?;
+    if region_created {
+        create_region(db, HOME_REGION.0, HOME_REGION.1).await?;
+    }
+    let existing = sqlx::query!(
+        r#"select id, deactivated_at is not null as "deactivated!", is_platform_admin from people where lower(email) = lower($1)"#,
+        email
+    )
+    .fetch_optional(&mut *db)
+    .await?;
+    let (id, created) = match existing {
+        Some(p) if p.deactivated => {
+            return Err(AppError::Conflict(format!("{email} was deactivated; a deactivated account is not reopened")))
+        }
+        Some(p) => {
+            if !p.is_platform_admin {
+                sqlx::query!("update people set is_platform_admin = true where id = $1", p.id)
+                    .execute(&mut *db)
+                    .await?;
+            }
+            (p.id, false)
+        }
+        None => {
+            let id = sqlx::query_scalar!(
+                r#"insert into people (email, display_name, is_platform_admin) values ($1, $2, true) returning id"#,
+                email,
+                display_name
+            )
+            .fetch_one(&mut *db)
+            .await?;
+            (id, true)
+        }
+    };
+    sqlx::query!("update invitations set used_at = now() where person_id = $1 and used_at is null", id)
+        .execute(&mut *db)
+        .await?;
+    sqlx::query!(
+        r#"insert into invitations (person_id, token_hash, expires_at)
+           values ($1, $2, now() + make_interval(days => $3))"#,
+        id,
+        token_hash,
+        valid_days
+    )
+    .execute(&mut *db)
+    .await?;
+    let what = if created { "Created platform admin" } else { "Made platform admin and issued a sign-in link to" };
+    audit_insert(db, None, None, audit::Entity::Person, id, format!("{what} {email} (server create-admin)")).await?;
+    Ok(AdminLink { person_id: id, person_created: created, region_created })
+}
+
+pub struct AdminLink {
+    pub person_id: Uuid,
+    pub person_created: bool,
+    pub region_created: bool,
 }
