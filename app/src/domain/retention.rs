@@ -48,6 +48,10 @@ pub const SESSION_IDLE_MINUTES: Bound = Bound { name: "FV_SESSION_IDLE_MINUTES",
 pub const SESSION_MAX_HOURS: Bound = Bound { name: "FV_SESSION_MAX_HOURS", min: 1, max: 7 * 24 };
 /// At least an hour: the longest throttling window (an account's attempts per hour).
 pub const SIGN_IN_FAILURES_HOURS: Bound = Bound { name: "FV_RETAIN_SIGN_IN_FAILURES_HOURS", min: 1, max: 366 * 24 };
+// The sweep never lifts a throttle early: failures are kept at least as long as the longest
+// window looks back (15 minutes per address, an hour per account).
+const _: () = assert!(SIGN_IN_FAILURES_HOURS.min * 60 >= super::account::THROTTLE_MINUTES as i64);
+const _: () = assert!(SIGN_IN_FAILURES_HOURS.min * 60 >= 60);
 pub const EVENTS_DAYS: Bound = Bound { name: "FV_RETAIN_EVENTS_DAYS", min: 1, max: 366 };
 pub const UPLOADS_HOURS: Bound = Bound { name: "FV_RETAIN_UPLOADS_HOURS", min: 1, max: UPLOAD_HOURS_MAX as i64 };
 
@@ -97,7 +101,6 @@ impl Retention {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::account::THROTTLE_MINUTES;
 
     fn vars(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
         let pairs: Vec<(String, String)> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
@@ -136,11 +139,5 @@ mod tests {
         let e = Retention::from_vars(vars(&[("FV_SESSION_IDLE_MINUTES", "600"), ("FV_SESSION_MAX_HOURS", "8")]))
             .unwrap_err();
         assert!(e.contains("longer than FV_SESSION_MAX_HOURS"), "{e}");
-    }
-
-    #[test]
-    fn failures_are_kept_at_least_as_long_as_the_throttle_looks_back() {
-        assert!(SIGN_IN_FAILURES_HOURS.min * 60 >= THROTTLE_MINUTES as i64);
-        assert!(SIGN_IN_FAILURES_HOURS.min * 60 >= 60, "the per-account window is an hour");
     }
 }
