@@ -169,7 +169,7 @@ impl FromServerFnError for AppError {
             }
             other => {
                 #[cfg(feature = "ssr")]
-                tracing::error!(error = %other, "server function failed");
+                crate::server::request::in_request_span(|| tracing::error!(error = %other, "server function failed"));
                 #[cfg(not(feature = "ssr"))]
                 let _ = other;
                 AppError::Internal
@@ -202,10 +202,10 @@ mod ssr {
             // No connection to be had in time, or the one had was lost: the database is busy
             // or restarting, which is worth a retry, not a bug.
             if matches!(error, sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_)) {
-                tracing::warn!(error = %error, "database unavailable");
+                crate::server::request::in_request_span(|| tracing::warn!(error = %error, "database unavailable"));
                 return AppError::Unavailable;
             }
-            tracing::error!(error = %error, "database error");
+            crate::server::request::in_request_span(|| tracing::error!(error = %error, "database error"));
             AppError::Internal
         }
     }

@@ -32,6 +32,13 @@ pub async fn request_id(mut request: Request, next: Next) -> Response {
     response
 }
 
+/// Keeps the request's trace span (current here, inside the trace layer) in the request, for
+/// what is logged in tasks that do not run inside it (`request::in_request_span`).
+pub async fn remember_span(mut request: Request, next: Next) -> Response {
+    request.extensions_mut().insert(app::server::request::RequestSpan(tracing::Span::current()));
+    next.run(request).await
+}
+
 /// Latency buckets, in seconds (Prometheus histogram `le` bounds).
 const BUCKETS: [f64; 11] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
 

@@ -93,6 +93,7 @@ pub fn router_observed(
         .layer(from_fn_with_state(state.clone(), security::same_origin_only))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(from_fn_with_state(headers::SecurityHeaders::new(state.secure_cookies), headers::middleware))
+        .layer(axum::middleware::from_fn(observe::remember_span))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(request_span)

@@ -94,6 +94,23 @@ pub fn origin() -> String {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RequestId(pub String);
 
+/// The request's trace span (its id, method and path), kept in the request so that what is
+/// logged where that span is not current still carries it: leptos loads a page's data in
+/// tasks of its own, outside the span the request's middleware entered.
+#[derive(Clone)]
+pub struct RequestSpan(pub tracing::Span);
+
+/// Runs `f` (which logs) inside the current request's span when there is one and it is not
+/// already current; otherwise just runs it.
+pub fn in_request_span<R>(f: impl FnOnce() -> R) -> R {
+    let span = leptos::prelude::use_context::<axum::http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<RequestSpan>().map(|s| s.0.clone()));
+    match span {
+        Some(span) if span.id().is_some() && tracing::Span::current().id() != span.id() => span.in_scope(f),
+        _ => f(),
+    }
+}
+
 /// The current request's id, while a page renders on the server.
 pub fn request_id() -> Option<String> {
     leptos::prelude::use_context::<axum::http::request::Parts>()
