@@ -16,7 +16,8 @@ pub struct Swept {
 }
 
 /// One sweep: ended sessions, old sign-in failures, the change-event log past its days, and
-/// import uploads nobody confirmed. Each part stands alone: one failing leaves the others done.
+/// import uploads nobody confirmed, in that order. A failing statement ends this sweep (the
+/// parts before it stay done); the next sweep, an hour later, starts again from the first.
 pub async fn sweep(pool: &PgPool, keep: &Retention) -> Result<Swept, AppError> {
     // tower-sessions moves expiry_date on with activity (the idle limit); a session past the
     // absolute limit is ended by the next request it makes, and then deleted here.
