@@ -1,6 +1,12 @@
 import { test, expect } from "./fixtures";
 import { screenshot, expectNoSidewaysScroll, waitForHydration } from "./helpers";
 
+// Known flaky since the suite runs through TLS and HTTP/2 (2026-12-03): the first test below
+// sometimes waits 15 s for the plan page to hydrate after the live spec, in two of three full
+// runs and in none of the runs of five specs. One retry keeps CI honest about everything
+// else while that is investigated; Playwright reports a retried pass as "flaky".
+test.describe.configure({ retries: 1 });
+
 test("from the overview to the Clackmannanshire plan, filtered by status", async ({ page }, info) => {
   await page.goto("/");
   await expect(page.getByRole("heading", { level: 1 })).toContainText("Forth Valley");
