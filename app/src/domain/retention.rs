@@ -34,7 +34,7 @@ impl Default for Retention {
     }
 }
 
-/// An upload waits this long for confirmation at most (`plan_imports::KEEP_HOURS`).
+/// An upload waits this long for confirmation at most (`plan_imports::KEEP_HOURS` is this).
 pub const UPLOAD_HOURS_MAX: i32 = 24;
 
 /// One setting's name and the range it must fall in.

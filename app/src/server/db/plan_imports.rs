@@ -10,7 +10,7 @@ use time::format_description::well_known::Rfc3339;
 use uuid::Uuid;
 
 /// How long an upload waits for confirmation; the policy `plan_imports_expired_*` says the same.
-pub const KEEP_HOURS: i32 = 24;
+pub const KEEP_HOURS: i32 = crate::domain::retention::UPLOAD_HOURS_MAX;
 
 pub struct NewUpload<'a> {
     pub committee_id: Uuid,
