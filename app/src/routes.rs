@@ -7,7 +7,12 @@ use crate::components::error_page::NotFound;
 use crate::components::layout::Layout;
 use crate::pages::{
     accessibility::AccessibilityPage,
-    account::{invitation::InvitationPage, settings::AccountPage, sign_in::SignInPage},
+    account::{
+        invitation::InvitationPage,
+        settings::AccountPage,
+        sign_in::SignInPage,
+        two_step::{SignInCodePage, TwoStepSetupPage},
+    },
     action::ActionPage,
     admin::AdminPage,
     annual::AnnualSummaryPage,
@@ -100,7 +105,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/committees/:committee/periods/:period") view=ReportPage ssr=SsrMode::Async/>
                     <Route path=path!("/committees/:committee/periods/:period/compare/:other") view=PeriodComparePage ssr=SsrMode::Async/>
                     <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async/>
+                    <Route path=path!("/sign-in/code") view=SignInCodePage ssr=SsrMode::Async/>
+                    <Route path=path!("/sign-in/two-step") view=TwoStepSetupPage ssr=SsrMode::Async/>
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/two-step") view=TwoStepSetupPage ssr=SsrMode::Async/>
                     <Route path=path!("/invitations/:token") view=InvitationPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async/>
                     <Route path=path!("/me") view=MyWorkPage ssr=SsrMode::Async/>

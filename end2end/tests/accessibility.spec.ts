@@ -21,6 +21,7 @@ const PUBLIC_PAGES = [
   "/protocols",
   "/protocols/fv-ird-procedure",
   "/sign-in",
+  "/sign-in/code",
   "/accessibility",
   "/committees/nowhere", // the 404 page
 ];
@@ -42,6 +43,7 @@ const SIGNED_IN: [string, string[]][] = [
       "/committees/clackmannanshire/risks/import",
       "/forth-valley/report",
       "/account",
+      "/account/two-step",
     ],
   ],
   ["chair.ird@example.org", ["/subgroups/ird-steering-group", "/subgroups/ird-steering-group/risks", "/me"]],

@@ -26,6 +26,8 @@ pub struct Config {
     pub metrics_addr: Option<std::net::SocketAddr>,
     /// Session lifetimes and what the sweeper keeps (FV_SESSION_*, FV_RETAIN_*).
     pub retention: app::domain::retention::Retention,
+    /// Who two-step sign-in is required of, platform-wide (FV_TWO_STEP_REQUIRED).
+    pub two_step_required: app::domain::two_step::PlatformRequirement,
 }
 
 /// How log lines are written (FV_LOG_FORMAT): one JSON object per line (the default, for a log
@@ -96,6 +98,9 @@ impl Config {
         Ok(Config {
             metrics_addr: metrics_addr(std::env::var("FV_METRICS_ADDR").ok())?,
             retention: app::domain::retention::Retention::from_vars(|name| std::env::var(name).ok())?,
+            two_step_required: app::domain::two_step::PlatformRequirement::from_var(
+                std::env::var(app::domain::two_step::REQUIREMENT_VAR).ok().as_deref(),
+            )?,
             signed_in_pages,
             database_url,
             owner_database_url,
@@ -184,6 +189,7 @@ mod tests {
             signed_in_pages: 2_000,
             metrics_addr: None,
             retention: Default::default(),
+            two_step_required: Default::default(),
         }
     }
 

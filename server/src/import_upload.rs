@@ -111,6 +111,7 @@ async fn answer(
                 fields: Vec::new(),
                 error: Some(error),
                 link: None,
+                codes: vec![],
             };
             if let Some(Extension(session)) = session {
                 if session::set_flash(&session, flash).await.is_err() {

@@ -50,6 +50,7 @@ pub fn state(pool: PgPool, leptos_options: leptos::config::LeptosOptions) -> App
         proxy_hops: 0,
         live_head: Default::default(),
         retention: Default::default(),
+        two_step_required: Default::default(),
     }
 }
 

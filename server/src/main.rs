@@ -121,6 +121,7 @@ async fn serve(pool: sqlx::PgPool, config: &Config) -> Result<(), String> {
     state.secure_cookies = config.secure_cookies;
     state.proxy_hops = config.proxy_hops;
     state.retention = config.retention;
+    state.two_step_required = config.two_step_required;
     if !state.secure_cookies {
         tracing::warn!("session cookies are sent without Secure (FV_COOKIE_SECURE=false): plain-HTTP development only");
     }

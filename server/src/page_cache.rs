@@ -244,8 +244,10 @@ fn page_path(path: &str) -> bool {
         && path != crate::routes::LIVE
         // One-time links carry a secret in the address and stop working once used.
         && !path.starts_with("/invitations/")
-        // Its form carries the return address from the query: cheap to render, never shared.
+        // Its form carries the return address from the query: cheap to render, never shared;
+        // the steps after it belong to one half-done sign-in (and carry a cookie anyway).
         && path != "/sign-in"
+        && !path.starts_with("/sign-in/")
 }
 
 fn cacheable_response(response: &Response) -> bool {

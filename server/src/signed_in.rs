@@ -167,6 +167,7 @@ mod tests {
         }
         for path in [
             "/account",
+            "/account/two-step",
             "/admin",
             "/sign-in",
             "/committees/stirling/members",

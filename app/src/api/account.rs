@@ -9,6 +9,7 @@ use leptos::prelude::*;
 pub async fn sign_in(email: String, password: String, #[server(default)] next: String) -> Result<(), AppError> {
     use crate::domain::account::{safe_return_path, throttle_keys, THROTTLE_MINUTES};
     use crate::domain::text::MAX_PASSWORD;
+    use crate::domain::two_step::AfterPassword;
     use crate::server::auth::{password, session};
     use crate::server::{db, db::people, request, state::app_state};
 
@@ -34,11 +35,34 @@ pub async fn sign_in(email: String, password: String, #[server(default)] next: S
     let Some(person_id) = person.filter(|_| matches) else {
         return Err(AppError::BadCredentials);
     };
+    // The password matched: the second step, if two-step is on or required of them.
     let mut tx = db::begin_as(&pool, None).await?;
     people::attempt_succeeded(&mut tx, attempt, &keys[0].key).await?;
+    let standing = db::two_step::standing(&mut tx, person_id).await?;
+    let platform = app_state()?.two_step_required;
+    let after = standing.map_or(AfterPassword::SignedIn, |s| s.next_step(platform));
+    if after == AfterPassword::SetUp {
+        // What they will scan: a secret of their own, acting as them (they proved who they are).
+        db::act_as(&mut tx, person_id).await?;
+        db::two_step::begin(&mut tx, &crate::server::auth::two_step::new_secret()).await?;
+    }
     tx.commit().await?;
-    session::start(&request::session()?, person_id, version).await?;
-    request::redirect(&safe_return_path(&next))
+    let session = request::session()?;
+    let next = safe_return_path(&next);
+    if after == AfterPassword::SignedIn {
+        session::start(&session, person_id, version).await?;
+        return request::redirect(&next);
+    }
+    let pending = session::PendingSignIn {
+        person_id,
+        auth_version: version,
+        email: email.trim().to_lowercase(),
+        next_step: after,
+        next,
+        since: session::now(),
+    };
+    session::start_pending(&session, pending).await?;
+    request::redirect(if after == AfterPassword::Code { "/sign-in/code" } else { "/sign-in/two-step" })
 }
 
 /// Requires: nothing (signing out without a session changes nothing).

@@ -10,13 +10,23 @@ use leptos::prelude::*;
 pub async fn get_members(committee: String) -> Result<MembersPage, AppError> {
     use crate::domain::views::CommitteeRef;
     use crate::server::authz::{self, CommitteeNeed};
-    use crate::server::{db::members, request};
+    use crate::server::{db::members, db::two_step, request};
     let (viewer, mut tx) = request::begin().await?;
     let c = authz::committee(&mut tx, viewer.as_ref(), &committee, CommitteeNeed::MembersList).await?;
-    let list = members::committee_members(&mut tx, c.id).await?;
+    let mut list = members::committee_members(&mut tx, c.id).await?;
+    let can_manage = authz::may_manage_members(viewer.as_ref(), c.id);
+    if can_manage {
+        let on: std::collections::HashMap<_, _> =
+            two_step::committee_members(&mut tx, c.id).await?.into_iter().collect();
+        for m in &mut list {
+            m.two_step = on.get(&m.person_id).copied();
+        }
+    }
+    let two_step_for_leads = two_step::required_of_leads(&mut tx, c.id).await?;
     tx.commit().await?;
     Ok(MembersPage {
-        can_manage: authz::may_manage_members(viewer.as_ref(), c.id),
+        can_manage,
+        two_step_for_leads,
         committee: CommitteeRef { slug: c.slug, name: c.name, short_name: c.short_name },
         members: list,
     })

@@ -20,4 +20,5 @@ pub mod risks;
 pub mod shared;
 pub mod structure;
 pub mod subgroups;
+pub mod two_step;
 pub mod updates;

@@ -22,7 +22,14 @@ pub fn FlashBanner() -> impl IntoView {
                 </label>
             }
         });
-        view! { <div class=class role=role><p>{f.message}</p>{link}</div> }
+        let codes = (!f.codes.is_empty()).then(|| {
+            let items = f.codes.into_iter().map(|c| view! { <li><code>{c}</code></li> }).collect_view();
+            view! {
+                <ol class="recovery-codes" data-testid="recovery-codes" aria-label="Recovery codes">{items}</ol>
+                <p>"Keep them somewhere safe, apart from your phone: print them, or save them in your password manager. They are shown only now."</p>
+            }
+        });
+        view! { <div class=class role=role><p>{f.message}</p>{link}{codes}</div> }
     })
 }
 
@@ -68,6 +75,9 @@ pub fn Field(
     #[prop(optional)] hint: Option<&'static str>,
     #[prop(default = true)] required: bool,
     #[prop(optional, into)] value: Option<String>,
+    /// The keyboard a phone shows (`numeric` for codes).
+    #[prop(optional)]
+    inputmode: Option<&'static str>,
 ) -> impl IntoView {
     let FieldState { id, hint_id, error_id, error, described, value, invalid } =
         FieldState::new(form, name, "", hint.is_some(), value, true);
@@ -82,6 +92,7 @@ pub fn Field(
                 type=kind
                 value=value
                 autocomplete=autocomplete
+                inputmode=inputmode
                 required=required
                 aria-invalid=invalid.then_some("true")
                 aria-describedby=(!described.is_empty()).then_some(described)

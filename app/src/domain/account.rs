@@ -113,11 +113,22 @@ pub struct Flash {
     pub error: Option<AppError>,
     /// A one-time sign-in link to pass on (shown once, to the person who created it).
     pub link: Option<String>,
+    /// Recovery codes for two-step sign-in (shown once, to their owner).
+    #[serde(default)]
+    pub codes: Vec<String>,
 }
 
 impl Flash {
     pub fn success(message: impl Into<String>) -> Self {
-        Flash { kind: FlashKind::Success, message: message.into(), form: None, fields: vec![], error: None, link: None }
+        Flash {
+            kind: FlashKind::Success,
+            message: message.into(),
+            form: None,
+            fields: vec![],
+            error: None,
+            link: None,
+            codes: vec![],
+        }
     }
 
     /// A refused form's message, carried back with what was typed into the form posted to
@@ -139,7 +150,7 @@ impl Flash {
         }
         let message: String = error.to_string().chars().take(500).collect();
         let error = matches!(error, AppError::Invalid(_) | AppError::Stale(_)).then_some(error);
-        Flash { kind: FlashKind::Error, message, form: Some(form), fields: kept, error, link: None }
+        Flash { kind: FlashKind::Error, message, form: Some(form), fields: kept, error, link: None, codes: vec![] }
     }
 
     /// What was typed into `field` of the form posted to `form`.
@@ -157,7 +168,7 @@ impl Flash {
 
 /// Fields whose values are never carried back into a form or written anywhere.
 pub fn is_secret_field(name: &str) -> bool {
-    name.contains("password") || name == "token" || name == "confirm"
+    name.contains("password") || name == "token" || name == "confirm" || name == crate::domain::two_step::CODE_FIELD
 }
 
 /// How long a one-time sign-in link stays good.
@@ -345,6 +356,7 @@ mod tests {
             fields: vec![("email".into(), "a@b.org".into())],
             error: Some(AppError::invalid("email", "bad")),
             link: None,
+            codes: vec![],
         };
         assert_eq!(flash.value("/api/invite", "email").as_deref(), Some("a@b.org"));
         assert_eq!(flash.value("/api/other", "email"), None);

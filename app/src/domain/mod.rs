@@ -30,5 +30,6 @@ pub mod status;
 pub mod structure;
 pub mod text;
 pub mod timescale;
+pub mod two_step;
 pub mod update;
 pub mod views;

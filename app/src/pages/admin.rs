@@ -4,6 +4,7 @@ use crate::api::admin::{
     get_admin, AddSubgroupMember, CreateCommittee, CreateSubgroup, DeactivatePerson, IssueSignInLink,
     RemoveSubgroupMember,
 };
+use crate::api::two_step::ResetTwoStep;
 use crate::components::error_page::loaded;
 use crate::components::forms::{Choice, Field};
 use crate::domain::account::role_label;
@@ -121,6 +122,19 @@ fn PersonRow(person: AdminPerson) -> impl IntoView {
                 <input type="hidden" name="person" value=id.clone()/>
                 <button type="submit" class="button button-small" aria-label=label>"New link"</button>
             </form>
+            {person.two_step.then(|| {
+                let reset = format!("Turn off two-step sign-in for {}", person.display_name);
+                view! {
+                    <details class="leaver">
+                        <summary aria-label=reset.clone()>"Lost phone…"</summary>
+                        <p>"For someone who has lost both their authenticator and their recovery codes: two-step sign-in is turned off and their sessions end. They sign in with their password and set it up again. Check it is really them first."</p>
+                        <form method="post" action=ResetTwoStep::PATH class="inline-form">
+                            <input type="hidden" name="person" value=id.clone()/>
+                            <button type="submit" class="button button-small button-danger">{reset}</button>
+                        </form>
+                    </details>
+                }
+            })}
             <details class="leaver">
                 <summary aria-label=leave.clone()>"Deactivate…"</summary>
                 <p>"For someone who has left: they are signed out everywhere at once, cannot sign in or use a link, and are removed from every committee and subgroup. Their name stays on everything they did."</p>

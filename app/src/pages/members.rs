@@ -2,6 +2,7 @@
 //! people, change roles and remove members here.
 
 use crate::api::members::{get_members, ChangeMemberRole, InviteMember, RemoveMember};
+use crate::api::two_step::SetTwoStepForLeads;
 use crate::components::error_page::loaded;
 use crate::components::forms::{Choice, Field};
 use crate::components::layout::Breadcrumbs;
@@ -29,6 +30,12 @@ fn MembersBody(data: MembersData) -> impl IntoView {
     let committee = data.committee;
     let title = format!("Members of {}", committee.name);
     let manage = data.can_manage;
+    let required = data.two_step_for_leads;
+    let leads_without = data
+        .members
+        .iter()
+        .filter(|m| m.role == CommitteeRole::LeadOfficer.code() && m.two_step == Some(false))
+        .count();
     let rows = data
         .members
         .into_iter()
@@ -50,6 +57,27 @@ fn MembersBody(data: MembersData) -> impl IntoView {
             </section>
         }
     });
+    let two_step = manage.then(|| {
+        let slug = committee.slug.clone();
+        let (state, button, value) = if required {
+            ("Two-step sign-in is required of this committee's lead officers.", "Stop requiring it", "no")
+        } else {
+            ("Two-step sign-in is not required of this committee's lead officers.", "Require it of lead officers", "yes")
+        };
+        view! {
+            <section aria-labelledby="two-step-heading" class="card">
+                <h2 id="two-step-heading">"Two-step sign-in"</h2>
+                <p data-testid="two-step-required">{state}</p>
+                <p class="muted">"Lead officers publish plans and manage members, so a stolen password matters most for them. When it is required, lead officers without it ("
+                    {leads_without} " now) are signed out and set it up as they next sign in. The Two-step column shows who has it on."</p>
+                <form method="post" action=SetTwoStepForLeads::PATH class="stack">
+                    <input type="hidden" name="committee" value=slug/>
+                    <input type="hidden" name="required" value=value/>
+                    <button type="submit" class="button button-secondary">{button}</button>
+                </form>
+            </section>
+        }
+    });
     view! {
         <Title text=title.clone()/>
         <Breadcrumbs items=vec![
@@ -60,10 +88,11 @@ fn MembersBody(data: MembersData) -> impl IntoView {
         <p><a href=format!("/committees/{}/audit", committee.slug)>"Audit log"</a></p>
         <table class="members-table">
             <thead><tr><th scope="col">"Name"</th><th scope="col">"Email"</th><th scope="col">"Role"</th>
-                {manage.then(|| view! { <th scope="col">"Manage"</th> })}</tr></thead>
+                {manage.then(|| view! { <th scope="col">"Two-step"</th><th scope="col">"Manage"</th> })}</tr></thead>
             <tbody>{rows}</tbody>
         </table>
         {invite}
+        {two_step}
     }
 }
 
@@ -81,7 +110,12 @@ fn MemberRow(committee: String, member: MemberView, manage: bool) -> impl IntoVi
                 view! { <option value=r.code() selected=selected>{r.label()}</option> }
             })
             .collect_view();
+        let two_step = match member.two_step {
+            Some(true) => "On",
+            _ => "Off",
+        };
         view! {
+            <td>{two_step}</td>
             <td class="manage">
                 <form method="post" action=ChangeMemberRole::PATH class="inline-form">
                     <input type="hidden" name="committee" value=committee.clone()/>

@@ -63,6 +63,13 @@ pub async fn notice_with_link(message: impl Into<String>, token: &str) -> Result
     crate::server::auth::session::set_flash(&session()?, flash).await
 }
 
+/// A confirmation with two-step recovery codes, shown once to their owner and never logged.
+pub async fn notice_with_codes(message: impl Into<String>, codes: &[String]) -> Result<(), AppError> {
+    let codes = codes.iter().map(|c| crate::domain::two_step::show_recovery_code(c)).collect();
+    let flash = Flash { codes, ..Flash::success(message) };
+    crate::server::auth::session::set_flash(&session()?, flash).await
+}
+
 /// After this server function, send the browser to `location` (a path on this site). The one
 /// way server functions redirect: a location that is not a valid header value (which would
 /// make leptos panic while building the response) is refused, never sent.

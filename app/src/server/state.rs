@@ -25,6 +25,9 @@ pub struct AppState {
     /// How long sessions last and what the sweeper keeps (FV_SESSION_*, FV_RETAIN_*).
     #[from_ref(skip)]
     pub retention: crate::domain::retention::Retention,
+    /// Who the platform requires two-step sign-in of (FV_TWO_STEP_REQUIRED).
+    #[from_ref(skip)]
+    pub two_step_required: crate::domain::two_step::PlatformRequirement,
 }
 
 /// The newest change event an instance has delivered. Every page carries it, read before the

@@ -292,7 +292,10 @@ pub async fn committees(pool: &PgPool, slugs: &[&str]) {
 /// Rows in every table of the schema, to show that a refused operation changed nothing.
 pub async fn table_sizes(pool: &PgPool) -> Vec<(String, i64)> {
     let tables: Vec<String> = sqlx::query_scalar(
-        "select tablename::text from pg_tables where schemaname = 'public' and tablename <> '_sqlx_migrations' order by 1",
+        "select schemaname || '.' || tablename from pg_tables
+          where (schemaname = 'public' and tablename <> '_sqlx_migrations')
+             or (schemaname = 'auth' and tablename in ('two_step', 'recovery_codes'))
+          order by 1",
     )
     .fetch_all(pool)
     .await

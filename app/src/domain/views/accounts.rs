@@ -13,6 +13,9 @@ pub struct MemberView {
     pub role: String,
     /// Has set a password; otherwise their invitation is still open.
     pub active: bool,
+    /// Whether they have two-step sign-in on: shown only to those who manage the members.
+    #[serde(default)]
+    pub two_step: Option<bool>,
 }
 
 /// `/committees/{c}/members`: who sits on the committee; lead officers manage them here.
@@ -20,6 +23,8 @@ pub struct MemberView {
 pub struct MembersPage {
     pub committee: CommitteeRef,
     pub can_manage: bool,
+    /// The committee requires two-step sign-in of its lead officers.
+    pub two_step_for_leads: bool,
     pub members: Vec<MemberView>,
 }
 
@@ -63,6 +68,8 @@ pub struct AdminPerson {
     pub deactivated_on: Option<String>,
     /// "Clackmannanshire: Lead officer", "FV PPP: Chair".
     pub memberships: Vec<String>,
+    /// Has two-step sign-in on.
+    pub two_step: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -3,3 +3,4 @@
 pub mod invitation;
 pub mod settings;
 pub mod sign_in;
+pub mod two_step;

@@ -1,8 +1,10 @@
 use crate::api::account::{ChangePassword, SignOut};
-use crate::components::error_page::ErrorPage;
+use crate::api::two_step::{get_own_two_step, BeginTwoStep, NewRecoveryCodes, TurnOffTwoStep};
+use crate::components::error_page::{loaded, ErrorPage};
 use crate::components::forms::Field;
 use crate::components::session::signed_in;
 use crate::domain::account::{role_label, CommitteeRole, SignedIn};
+use crate::domain::two_step::OwnTwoStep;
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -64,10 +66,59 @@ fn AccountBody(person: SignedIn) -> impl IntoView {
                     <Field form=ChangePassword::PATH name="confirm" label="New password again" kind="password" autocomplete="new-password"/>
                     <button type="submit" class="button">"Change password"</button>
                 </form>
+                <TwoStepSection/>
                 <form method="post" action=SignOut::PATH class="stack">
                     <button type="submit" class="button button-secondary">"Sign out"</button>
                 </form>
             </section>
         </div>
     }
+}
+
+/// Two-step sign-in: on or off, recovery codes, and the forms that change it.
+#[component]
+fn TwoStepSection() -> impl IntoView {
+    let data = Resource::new(|| (), |_| get_own_two_step());
+    view! {
+        <h2 id="two-step-heading">"Two-step sign-in"</h2>
+        {loaded(data, |own| view! { <TwoStepState own/> })}
+    }
+}
+
+#[component]
+fn TwoStepState(own: OwnTwoStep) -> impl IntoView {
+    let required = own.required_by.clone().map(|by| view! { <p>"Required of you by " {by} "."</p> });
+    if !own.enabled {
+        return view! {
+            <p>"Off. With it on, signing in also asks for a code from an app on your phone, so a stolen password alone cannot get in."</p>
+            {required}
+            <form method="post" action=BeginTwoStep::PATH class="stack">
+                <button type="submit" class="button">"Set up two-step sign-in"</button>
+            </form>
+        }
+        .into_any();
+    }
+    let since = own.since.clone().unwrap_or_default();
+    let left = own.codes_left;
+    let low = (left <= 3).then(|| view! { <strong>" Make new ones soon."</strong> });
+    let off = match own.required_by {
+        Some(_) => view! { {required} }.into_any(),
+        None => view! {
+            <form method="post" action=TurnOffTwoStep::PATH class="stack">
+                <Field form=TurnOffTwoStep::PATH name="current_password" label="Current password" kind="password" autocomplete="current-password"/>
+                <button type="submit" class="button button-secondary">"Turn off two-step sign-in"</button>
+            </form>
+        }
+        .into_any(),
+    };
+    view! {
+        <p data-testid="two-step-on">"On since " {since} ". " {left} " recovery codes left." {low}</p>
+        <form method="post" action=NewRecoveryCodes::PATH class="stack">
+            <Field form=NewRecoveryCodes::PATH name="current_password" label="Current password" kind="password" autocomplete="current-password"
+                hint="New recovery codes replace the old ones."/>
+            <button type="submit" class="button button-secondary">"Make new recovery codes"</button>
+        </form>
+        {off}
+    }
+    .into_any()
 }

@@ -11,6 +11,9 @@ use leptos_router::hooks::use_query_map;
 pub fn SignInPage() -> impl IntoView {
     let next =
         crate::domain::account::safe_return_path(&use_query_map().read_untracked().get("next").unwrap_or_default());
+    let again = use_query_map().read_untracked().get("again").is_some().then(|| {
+        view! { <p class="notice" role="status">"That sign-in was not finished within 10 minutes, or was finished already. Please sign in again."</p> }
+    });
     let already = signed_in().map(|p| {
         view! { <p class="notice">"You are signed in as " {p.display_name} ". " <a href="/account">"Your account"</a></p> }
     });
@@ -19,6 +22,7 @@ pub fn SignInPage() -> impl IntoView {
         <section class="narrow" aria-labelledby="sign-in-heading">
             <h1 id="sign-in-heading">"Sign in"</h1>
             {already}
+            {again}
             <p>"For members of the Clackmannanshire, Stirling and Falkirk Child Protection Committees and the Forth Valley subgroups. Published plans can be read without signing in."</p>
             <form method="post" action=SignIn::PATH class="stack">
                 <input type="hidden" name="next" value=next/>

@@ -4,4 +4,5 @@
 pub mod password;
 pub mod session;
 pub mod token;
+pub mod two_step;
 pub mod viewer;

@@ -11,6 +11,41 @@ use uuid::Uuid;
 
 const AUTH_KEY: &str = "fv.auth";
 const FLASH_KEY: &str = "fv.flash";
+const PENDING_KEY: &str = "fv.pending";
+
+/// A sign-in half done: the password matched, and the second step (a code, or setting
+/// two-step up where it is required) is still to come. Not signed in: no page treats this
+/// session as anyone's.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PendingSignIn {
+    pub person_id: Uuid,
+    pub auth_version: i32,
+    pub email: String,
+    pub next_step: crate::domain::two_step::AfterPassword,
+    /// Where to go once signed in (already checked: a path on this site).
+    pub next: String,
+    /// Unix seconds of the password.
+    pub since: i64,
+}
+
+impl PendingSignIn {
+    pub fn expired(&self, now: i64) -> bool {
+        now - self.since > crate::domain::two_step::PENDING_MINUTES * 60 || now < self.since - 60
+    }
+}
+
+/// The password matched; the second step comes next, in a session of its own (a new id).
+pub async fn start_pending(session: &Session, pending: PendingSignIn) -> Result<(), AppError> {
+    session.cycle_id().await.map_err(session_error)?;
+    session.remove_value(AUTH_KEY).await.map_err(session_error)?;
+    session.insert(PENDING_KEY, pending).await.map_err(session_error)
+}
+
+/// The half-done sign-in of this session, unless it has timed out.
+pub async fn pending(session: &Session) -> Result<Option<PendingSignIn>, AppError> {
+    let pending = session.get::<PendingSignIn>(PENDING_KEY).await.map_err(session_error)?;
+    Ok(pending.filter(|p| !p.expired(now())))
+}
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SessionAuth {
@@ -57,6 +92,7 @@ pub fn now() -> i64 {
 /// Signs `person_id` in: a new session id first (no fixation), then the record.
 pub async fn start(session: &Session, person_id: Uuid, auth_version: i32) -> Result<(), AppError> {
     session.cycle_id().await.map_err(session_error)?;
+    session.remove_value(PENDING_KEY).await.map_err(session_error)?;
     session
         .insert(AUTH_KEY, SessionAuth { person_id, auth_version, signed_in_at: now(), last_seen: now() })
         .await

@@ -83,8 +83,9 @@ pub async fn people_overview(db: &mut PgConnection) -> Result<Vec<crate::domain:
                          where m.person_id = p.id order by c.name)
                   || array(select s.short_name || ': ' || initcap(m.role)
                           from subgroup_memberships m join subgroups s on s.id = m.subgroup_id
-                         where m.person_id = p.id order by s.name) as "memberships!"
-             from people p
+                         where m.person_id = p.id order by s.name) as "memberships!",
+                  p.id = any (two_step.ids) as "two_step!"
+             from people p, (select app.two_step_people() as ids) two_step
             order by p.display_name, p.email"#
     )
     .fetch_all(&mut *db)
@@ -99,6 +100,7 @@ pub async fn people_overview(db: &mut PgConnection) -> Result<Vec<crate::domain:
             active: r.active,
             deactivated_on: r.deactivated_on,
             memberships: r.memberships,
+            two_step: r.two_step,
         })
         .collect())
 }
@@ -133,6 +135,7 @@ pub async fn subgroups_with_members(
                     email: m.email.clone(),
                     role: m.role.clone(),
                     active: m.active,
+                    two_step: None,
                 })
                 .collect(),
             slug: s.slug,

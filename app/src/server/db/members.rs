@@ -27,6 +27,7 @@ pub async fn committee_members(db: &mut PgConnection, committee_id: Uuid) -> Res
             email: r.email,
             role: r.role,
             active: r.active,
+            two_step: None,
         })
         .collect())
 }
@@ -49,6 +50,7 @@ pub async fn subgroup_members(db: &mut PgConnection, subgroup_id: Uuid) -> Resul
             email: r.email,
             role: r.role,
             active: r.active,
+            two_step: None,
         })
         .collect())
 }

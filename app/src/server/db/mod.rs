@@ -27,6 +27,7 @@ pub mod shared;
 pub mod structure;
 pub mod subgroups;
 pub mod summaries;
+pub mod two_step;
 pub mod updates;
 
 use sqlx::{PgPool, Postgres, Transaction};

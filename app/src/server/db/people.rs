@@ -338,7 +338,7 @@ pub async fn deactivate(db: &mut PgConnection, person_id: Uuid, name: &str) -> R
 }
 
 /// The audit event of a change to someone's account (outside any committee's trail).
-async fn person_event(db: &mut PgConnection, person_id: Uuid, summary: String) -> Result<(), AppError> {
+pub(crate) async fn person_event(db: &mut PgConnection, person_id: Uuid, summary: String) -> Result<(), AppError> {
     audit::record(
         db,
         AuditEvent {

@@ -11,6 +11,7 @@ mod protocols;
 mod quarterly;
 mod reads;
 mod structure;
+mod two_step;
 
 use super::TestApp;
 use axum::http::StatusCode;
@@ -199,6 +200,8 @@ pub const CLACK: &str = "clackmannanshire";
 pub const DRAFT: &str = "2025-27";
 pub const SUBGROUP: &str = "fv-policies-procedures-protocols";
 pub const NEW_PASSWORD: &str = "a brand new passphrase";
+/// The two-step secret every actor is setting up, and the leaver has on.
+pub const MATRIX_TWO_STEP_SECRET: &[u8] = b"matrix secret, 20 b.";
 
 pub fn s(v: &str) -> String {
     v.to_owned()
@@ -232,6 +235,7 @@ pub fn entries() -> Vec<Entry> {
         protocols::entries(),
         files::entries(),
         quarterly::entries(),
+        two_step::entries(),
     ]
     .into_iter()
     .flatten()
@@ -357,6 +361,14 @@ pub async fn setup_targets(pool: &PgPool) -> Targets {
     .await;
     let q = quarterly::setup_quarterly(pool).await;
     let leaver = id("select id from people where email = 'falkirk.member@example.org'").await;
+    sqlx::query(
+        "insert into auth.two_step (person_id, secret, confirmed_at)
+         select id, $1, case when email = 'falkirk.member@example.org' then now() end from people",
+    )
+    .bind(MATRIX_TWO_STEP_SECRET)
+    .execute(pool)
+    .await
+    .unwrap();
     Targets {
         leaver,
         risk: q.risk,
@@ -512,6 +524,12 @@ pub fn flags() -> Vec<Flag> {
             rule: Rule::ClackLeadOnly,
             page: |_| format!("/committees/{CLACK}/periods"),
             marker: |_| s("action=\"/api/close_period\""),
+        },
+        Flag {
+            what: "requiring two-step sign-in of lead officers",
+            rule: Rule::ClackLeadOrAdmin,
+            page: |_| format!("/committees/{CLACK}/members"),
+            marker: |_| s("action=\"/api/set_two_step_for_leads\""),
         },
         Flag {
             what: "a new sign-in link",
