@@ -20,6 +20,11 @@ usage:
   server create-admin --email EMAIL --name NAME
                                    make EMAIL a platform admin (a new account if none) and print a
                                    one-time sign-in link to set their password (FV_PUBLIC_ORIGIN)
+  server export-committee --committee SLUG
+                                   print one committee's backup (JSON: everything it owns; no passwords)
+  server restore-committee FILE.json
+                                   restore a committee's backup into this database (people matched by
+                                   email; new members get one-time links, printed)
   server seed-scale --committees N --actions M
                                    fill an EMPTY database with synthetic committees (bench/overview only)";
 
@@ -31,6 +36,8 @@ pub enum Command {
     ImportPlan { committee: String, plan: String, title: Option<String>, publish: bool, file: String },
     ExportPlan { committee: String, plan: String },
     CreateAdmin { email: String, name: String },
+    ExportCommittee { committee: String },
+    RestoreCommittee { file: String },
     SeedScale { committees: usize, actions: usize },
 }
 
@@ -71,6 +78,15 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
         }
         "export-plan" => Ok(Command::ExportPlan { committee: required("--committee")?, plan: required("--plan")? }),
         "create-admin" => Ok(Command::CreateAdmin { email: required("--email")?, name: required("--name")? }),
+        "export-committee" => {
+            let committee = required("--committee")?;
+            Slug::parse(&committee)?;
+            Ok(Command::ExportCommittee { committee })
+        }
+        "restore-committee" => match rest.as_slice() {
+            [file] if !file.starts_with("--") => Ok(Command::RestoreCommittee { file: (*file).to_owned() }),
+            _ => Err("restore-committee takes the backup file, and nothing else".into()),
+        },
         "seed-scale" => {
             let number = |name: &str| -> Result<usize, String> {
                 required(name)?
@@ -229,5 +245,22 @@ mod tests {
             Ok(Command::SeedScale { committees: 100, actions: 300 })
         );
         assert!(parse(&args("seed-scale --committees 0 --actions 300")).is_err());
+    }
+
+    #[test]
+    fn a_committees_backup_is_named_by_slug_and_restored_from_one_file() {
+        assert_eq!(
+            parse(&args("export-committee --committee falkirk")),
+            Ok(Command::ExportCommittee { committee: "falkirk".into() })
+        );
+        assert!(parse(&args("export-committee --committee Falkirk")).unwrap_err().contains("not a valid name"));
+        assert_eq!(parse(&args("export-committee")), Err("--committee is required".into()));
+        assert_eq!(
+            parse(&args("restore-committee falkirk.json")),
+            Ok(Command::RestoreCommittee { file: "falkirk.json".into() })
+        );
+        for bad in ["restore-committee", "restore-committee a.json b.json", "restore-committee --file a.json"] {
+            assert!(parse(&args(bad)).unwrap_err().contains("takes the backup file"), "{bad}");
+        }
     }
 }

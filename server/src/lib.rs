@@ -2,6 +2,7 @@
 //! binary in main.rs only dispatches to these, so tests drive the same code.
 
 pub mod auth;
+pub mod backup;
 pub mod cli;
 pub mod config;
 pub mod demo;

@@ -68,6 +68,17 @@ async fn run(command: Command) -> Result<(), String> {
             println!("{}", cli::run_create_admin(&pool, &email, &name, config.public_origin.as_deref()).await?);
             Ok(())
         }
+        Command::ExportCommittee { committee } => {
+            migrate(&pool).await?;
+            print!("{}", server::backup::run_export(&pool, &committee).await?);
+            Ok(())
+        }
+        Command::RestoreCommittee { file } => {
+            migrate(&pool).await?;
+            let text = std::fs::read_to_string(&file).map_err(|e| format!("cannot read {file}: {e}"))?;
+            print!("{}", server::backup::run_restore(&pool, &text, config.public_origin.as_deref()).await?);
+            Ok(())
+        }
         Command::ExportPlan { committee, plan } => {
             print!("{}", cli::run_export(&pool, &committee, &plan).await?);
             Ok(())

@@ -4,6 +4,7 @@
 pub mod actions;
 pub mod admin;
 pub mod audit;
+pub mod backup;
 pub mod dashboard;
 pub mod housekeeping;
 pub mod import;
