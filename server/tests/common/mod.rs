@@ -351,7 +351,10 @@ fn post_request(
 /// request changed nothing at all (not just row counts).
 pub async fn database_digest(pool: &PgPool) -> String {
     let tables: Vec<String> = sqlx::query_scalar(
-        "select tablename::text from pg_tables where schemaname = 'public' and tablename <> '_sqlx_migrations' order by 1",
+        "select case schemaname when 'public' then '' else schemaname || '.' end || tablename from pg_tables
+          where (schemaname = 'public' and tablename <> '_sqlx_migrations')
+             or (schemaname = 'auth' and tablename in ('two_step', 'recovery_codes'))
+          order by 1",
     )
     .fetch_all(pool)
     .await
