@@ -63,7 +63,7 @@ async function password(page: Page, info: TestInfo, email: string) {
 async function signOut(page: Page, info: TestInfo) {
   await page.goto("/account");
   await waitForHydration(page, info);
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("button", { name: "Sign out" }).first().click();
   await page.waitForURL((url) => url.pathname === "/");
 }
 
@@ -115,11 +115,11 @@ test("two-step sign-in: set up with an app, then a code or a recovery code after
   expect((await page.goto("/me"))?.status(), "a matched password alone signs nobody in").toBe(401);
   await page.goto("/sign-in/code");
   await waitForHydration(page, info);
-  await page.getByLabel("Code").fill("12");
+  await page.getByRole("textbox", { name: "Code" }).fill("12");
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByText("Enter the 6-digit code from your authenticator app")).toBeVisible();
   await check(page, info, "a malformed code");
-  await page.getByLabel("Code").fill(code(secret, stepNow() + 1));
+  await page.getByRole("textbox", { name: "Code" }).fill(code(secret, stepNow() + 1));
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.waitForURL((url) => url.pathname === "/me");
 
@@ -128,7 +128,7 @@ test("two-step sign-in: set up with an app, then a code or a recovery code after
   await password(page, info, email);
   await page.waitForURL((url) => url.pathname === "/sign-in/code");
   await waitForHydration(page, info);
-  await page.getByLabel("Code").fill(recovery.toUpperCase());
+  await page.getByRole("textbox", { name: "Code" }).fill(recovery.toUpperCase());
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.waitForURL((url) => url.pathname === "/me");
   await expect(page.getByText("You signed in with a recovery code")).toContainText("9 left");
