@@ -90,9 +90,15 @@ impl AppError {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StaleEdit {
     pub current_version: i32,
-    /// Oldest first.
+    /// Oldest first: the latest [`STALE_CHANGES_SHOWN`] at most.
     pub changes: Vec<OtherChange>,
+    /// Changes before those, not listed (an edit based on a long-gone version).
+    #[serde(default)]
+    pub earlier: i64,
 }
+
+/// The most changes a refused stale edit lists: the answer stays small however old the form.
+pub const STALE_CHANGES_SHOWN: i64 = 20;
 
 /// One change someone else saved: who, when (RFC 3339) and each field's old and new value.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -199,9 +205,12 @@ mod ssr {
                     return answer;
                 }
             }
-            // No connection to be had in time, or the one had was lost: the database is busy
+            // No connection to be had in time, or the one had was lost, or the server is
+            // shutting down or starting up (SQLSTATE classes 08 and 57): the database is busy
             // or restarting, which is worth a retry, not a bug.
-            if matches!(error, sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_)) {
+            let stopping = matches!(&error, sqlx::Error::Database(db)
+                if db.code().is_some_and(|c| c.starts_with("08") || c.starts_with("57")));
+            if stopping || matches!(error, sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_)) {
                 crate::server::request::in_request_span(|| tracing::warn!(error = %error, "database unavailable"));
                 return AppError::Unavailable;
             }

@@ -35,6 +35,22 @@ pub fn session_layer(state: &AppState) -> SessionManagerLayer<PostgresStore> {
         .with_expiry(Expiry::OnInactivity(time::Duration::seconds(state.retention.session_idle_seconds())))
 }
 
+/// The session layer answers a bare 500 (no body, no type) when it cannot save a session at
+/// the end of a request: the session store is the database, so that is the database being
+/// unreachable, and the answer is the same "busy, try again" 503 as any other query's. The
+/// request's own work may have been saved by then (its transaction committed first): nothing
+/// is lost, only the answer.
+pub async fn unsaved_session_is_unavailable(req: Request, next: Next) -> Response {
+    let response = next.run(req).await;
+    let bare = response.status() == StatusCode::INTERNAL_SERVER_ERROR
+        && !response.headers().contains_key(header::CONTENT_TYPE)
+        && axum::body::HttpBody::size_hint(response.body()).exact() == Some(0);
+    if bare {
+        return AppError::Unavailable.into_response();
+    }
+    response
+}
+
 /// Requests that never need to know who is asking (static files, the health check), and the
 /// live stream, which works it out itself without counting as activity.
 fn is_anonymous_path(path: &str) -> bool {
@@ -113,8 +129,20 @@ pub async fn identify(State(state): State<AppState>, mut req: Request, next: Nex
         return response;
     }
     let (mut parts, body) = response.into_parts();
-    let bytes = axum::body::to_bytes(body, 64 * 1024).await.unwrap_or_default();
-    let error: AppError = serde_json::from_slice(&bytes).unwrap_or(AppError::Internal);
+    // A server function's own error, so bounded by what they say (a stale edit lists at most
+    // STALE_CHANGES_SHOWN changes); one that cannot be read is logged, never passed off as
+    // an empty 500.
+    let bytes = match axum::body::to_bytes(body, app::domain::text::MAX_BODY_BYTES).await {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            tracing::error!(error = %e, "a server function's error answer could not be read");
+            Default::default()
+        }
+    };
+    let error: AppError = serde_json::from_slice(&bytes).unwrap_or_else(|_| {
+        tracing::error!("a server function's error answer was not an error");
+        AppError::Internal
+    });
     match form {
         Some(submission) if submission.html => refused_form(&session, signed_in, error, submission, page).await,
         _ => {

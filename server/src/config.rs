@@ -105,7 +105,7 @@ impl Config {
             database_url,
             owner_database_url,
             pool_size,
-            acquire_timeout: Duration::from_secs(5),
+            acquire_timeout: acquire_timeout(std::env::var("FV_DB_ACQUIRE_SECONDS").ok())?,
             public_origin,
             secure_cookies: flag("FV_COOKIE_SECURE", true)?,
             proxy_hops: proxy_hops(flag("FV_TRUST_PROXY", false)?, std::env::var("FV_PROXY_HOPS").ok())?,
@@ -149,6 +149,20 @@ fn count(name: &str, default: usize, max: usize) -> Result<usize, String> {
 
 /// FV_LIVE_MAX_STREAMS (default 20,000) and FV_LIVE_PER_ADDRESS (default 500: a council's
 /// offices may reach the site from one address).
+/// How long a request waits for a database connection before it is answered 503 "busy"
+/// (FV_DB_ACQUIRE_SECONDS, default 2): also the longest a page takes to say so while the
+/// database is down, since connecting is retried until then.
+fn acquire_timeout(value: Option<String>) -> Result<Duration, String> {
+    match value {
+        None => Ok(Duration::from_secs(2)),
+        Some(v) => {
+            v.trim().parse::<u64>().ok().filter(|n| (1..=30).contains(n)).map(Duration::from_secs).ok_or_else(|| {
+                format!("FV_DB_ACQUIRE_SECONDS must be a whole number of seconds from 1 to 30, not {v:?}")
+            })
+        }
+    }
+}
+
 fn live_limits() -> Result<crate::live::Limits, String> {
     let defaults = crate::live::Limits::default();
     Ok(crate::live::Limits {
@@ -190,6 +204,15 @@ mod tests {
             metrics_addr: None,
             retention: Default::default(),
             two_step_required: Default::default(),
+        }
+    }
+
+    #[test]
+    fn the_wait_for_a_connection_is_short_and_bounded() {
+        assert_eq!(acquire_timeout(None), Ok(Duration::from_secs(2)));
+        assert_eq!(acquire_timeout(Some(" 5 ".into())), Ok(Duration::from_secs(5)));
+        for bad in ["0", "31", "2.5", "soon"] {
+            assert!(acquire_timeout(Some(bad.into())).unwrap_err().contains("FV_DB_ACQUIRE_SECONDS"), "{bad}");
         }
     }
 

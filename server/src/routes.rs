@@ -88,6 +88,7 @@ pub fn router_observed(
         .layer(Extension(renderer))
         .layer(Extension(hub))
         .layer(auth::session_layer(&state))
+        .layer(axum::middleware::from_fn(auth::unsaved_session_is_unavailable))
         .layer(from_fn_with_state(cache, page_cache::middleware))
         .layer(CompressionLayer::new())
         .layer(from_fn_with_state(state.clone(), security::same_origin_only))

@@ -222,8 +222,13 @@ async fn a_database_that_cannot_be_reached_in_time_is_a_503_with_retry_after(poo
         .connect_lazy_with(common::app_options(&pool));
     let app = TestApp::over(pool.clone(), app_pool.clone(), |_| {});
     assert_eq!(app.get(PLAN).await.status, StatusCode::OK, "served while a connection is free");
+    let member = app.sign_in("clacks.member@example.org").await;
 
     let held = app_pool.acquire().await.unwrap();
+    // Signed in, the session itself cannot be read: the same 503, not a 500.
+    let busy = app.get_with_cookie("/me", &member).await;
+    assert_eq!(busy.status, StatusCode::SERVICE_UNAVAILABLE, "{}", busy.body);
+    assert_eq!(busy.headers.get("retry-after").map(|v| v.to_str().unwrap()), Some("5"));
     for path in ["/protocols", "/committees/stirling"] {
         let busy = app.get(path).await;
         assert_eq!(busy.status, StatusCode::SERVICE_UNAVAILABLE, "{path}");

@@ -80,9 +80,19 @@ pub async fn touch(session: &Session, mut auth: SessionAuth, now: i64) -> Result
     session.insert(AUTH_KEY, auth).await.map_err(session_error)
 }
 
+/// The session store is the database: when it cannot be reached the answer is "busy, try
+/// again" (503), as for any other query; a record that cannot be read or written is a bug.
 fn session_error(e: tower_sessions::session::Error) -> AppError {
-    tracing::error!(error = %e, "session store failed");
-    AppError::Internal
+    match e {
+        tower_sessions::session::Error::Store(tower_sessions::session_store::Error::Backend(_)) => {
+            tracing::warn!(error = %e, "session store unavailable");
+            AppError::Unavailable
+        }
+        _ => {
+            tracing::error!(error = %e, "session store failed");
+            AppError::Internal
+        }
+    }
 }
 
 pub fn now() -> i64 {
