@@ -194,6 +194,33 @@ async fn a_stale_edit_is_refused_showing_the_other_change_and_keeping_the_typed_
     assert!(stale.body.contains("current_version") && stale.body.contains(mine), "{}", stale.body);
 }
 
+/// Found by bench/faults/run: an edit based on a version hundreds of updates old answered 500
+/// with an empty body, because every change since was listed and the answer outgrew what the
+/// edge reads back. It lists the latest few and says how many came before.
+#[sqlx::test(migrations = "../migrations")]
+async fn a_very_stale_edit_is_a_409_listing_the_latest_changes_and_how_many_came_before(pool: PgPool) {
+    let app = TestApp::with_demo(pool.clone()).await;
+    let cookie = app.sign_in(CONTRIBUTOR).await;
+    let (action, base, _) = clacks_action(&pool).await;
+    let id = action.to_string();
+    let shown = app::error::STALE_CHANGES_SHOWN;
+    for n in 0..shown + 5 {
+        let version = (base + n as i32).to_string();
+        let progress = format!("Update {n}: {}", "a long progress report. ".repeat(200));
+        let r = app.post("/api/update_action", &update_fields(&id, &version, "A", &progress), Some(&cookie)).await;
+        assert!(r.status.is_success(), "update {n}: {} {}", r.status, r.body);
+    }
+    let stale =
+        app.post("/api/update_action", &update_fields(&id, &base.to_string(), "G", "late"), Some(&cookie)).await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "{}", &stale.body[..stale.body.len().min(200)]);
+    let error: AppError = serde_json::from_str(&stale.body).unwrap();
+    let stale = error.stale().expect("a stale edit");
+    assert_eq!(stale.changes.len() as i64, shown, "the latest {shown} only");
+    assert_eq!(stale.earlier, 5, "and how many came before");
+    assert!(stale.changes.last().unwrap().fields.iter().any(|f| f.to.starts_with(&format!("Update {}:", shown + 4))));
+    assert!(stale.changes[0].fields.iter().any(|f| f.to.starts_with("Update 5:")), "oldest first");
+}
+
 #[sqlx::test(migrations = "../migrations")]
 async fn only_the_people_who_run_an_action_may_update_it(pool: PgPool) {
     let app = TestApp::with_demo(pool).await;

@@ -182,6 +182,7 @@ pub fn StaleNotice(form: &'static str) -> impl IntoView {
     use crate::domain::dates::long_date_time;
     let stale =
         flash().filter(|f| f.form.as_deref() == Some(form)).and_then(|f| f.error.and_then(|e| e.stale().cloned()))?;
+    let earlier = stale.earlier;
     let changes = stale
         .changes
         .into_iter()
@@ -212,6 +213,7 @@ pub fn StaleNotice(form: &'static str) -> impl IntoView {
         <section class="conflict" aria-labelledby="conflict-heading" data-testid="conflict">
             <h3 id="conflict-heading">"Saved by someone else while you were editing"</h3>
             <ol class="plain-list">{changes}</ol>
+            {(earlier > 0).then(|| view! { <p>{format!("…and {earlier} earlier changes, on the action's page.")}</p> })}
             <p>"Your text is below, unsaved. Press the button again to save it over their change, or edit it first."</p>
         </section>
     })

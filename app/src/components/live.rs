@@ -709,6 +709,7 @@ mod client {
     }
 
     fn describe(stale: &StaleEdit) -> Vec<String> {
+        let earlier = (stale.earlier > 0).then(|| format!("…and {} earlier changes.", stale.earlier));
         stale
             .changes
             .iter()
@@ -724,6 +725,7 @@ mod client {
                     .collect();
                 format!("{who}, {}: {}", crate::domain::dates::long_date_time(&c.at), fields.join("; "))
             })
+            .chain(earlier)
             .collect()
     }
 

@@ -272,6 +272,7 @@ async fn record_assessment(
 fn stale(current: &RiskRow) -> AppError {
     AppError::Stale(Box::new(StaleEdit {
         current_version: current.version,
+        earlier: 0,
         changes: vec![OtherChange {
             by: None,
             at: current.updated_at.clone(),

@@ -243,6 +243,7 @@ pub async fn stop_adopting(
         }
         return Err(AppError::Stale(Box::new(StaleEdit {
             current_version: now.version,
+            earlier: 0,
             changes: vec![OtherChange {
                 by: None,
                 at: time::OffsetDateTime::now_utc()

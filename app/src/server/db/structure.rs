@@ -59,6 +59,7 @@ pub async fn stale(db: &mut PgConnection, id: Uuid, version: i32, fields: Vec<Ch
     match last_change(db, id).await {
         Ok((by, at)) => AppError::Stale(Box::new(StaleEdit {
             current_version: version,
+            earlier: 0,
             changes: vec![OtherChange { by, at, fields }],
         })),
         Err(error) => error,

@@ -155,18 +155,24 @@ pub async fn changes_since(
     else {
         return Ok(None);
     };
+    // The latest few only, oldest first, and how many came before them.
     let rows = sqlx::query!(
-        r#"select su.created_at, pe.display_name as "by?", su.from_status::text as from_status,
-                  su.to_status::text as to_status, su.from_progress, su.to_progress, su.from_evidence, su.to_evidence,
-                  su.revised_timescale, su.reason, su.note
-             from status_updates su left join people pe on pe.id = su.person_id
-            where su.action_id = $1 and su.action_version > $2
-            order by su.action_version"#,
+        r#"select * from (
+             select su.action_version, su.created_at, pe.display_name as "by?", su.from_status::text as from_status,
+                    su.to_status::text as to_status, su.from_progress, su.to_progress, su.from_evidence, su.to_evidence,
+                    su.revised_timescale, su.reason, su.note, count(*) over () as "total!"
+               from status_updates su left join people pe on pe.id = su.person_id
+              where su.action_id = $1 and su.action_version > $2
+              order by su.action_version desc
+              limit $3) latest
+           order by action_version"#,
         action_id,
-        base_version
+        base_version,
+        crate::error::STALE_CHANGES_SHOWN
     )
     .fetch_all(&mut *db)
     .await?;
+    let earlier = rows.first().map_or(0, |r| r.total - rows.len() as i64);
     let label = |code: Option<String>| crate::domain::status::status_label(parse_status(code)).to_owned();
     let mut changes: Vec<OtherChange> = rows
         .into_iter()
@@ -212,5 +218,5 @@ pub async fn changes_since(
             ],
         });
     }
-    Ok(Some(StaleEdit { current_version: current.version, changes }))
+    Ok(Some(StaleEdit { current_version: current.version, changes, earlier }))
 }
