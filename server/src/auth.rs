@@ -37,16 +37,27 @@ pub fn session_layer(state: &AppState) -> SessionManagerLayer<PostgresStore> {
 
 /// The session layer answers a bare 500 (no body, no type) when it cannot save a session at
 /// the end of a request: the session store is the database, so that is the database being
-/// unreachable, and the answer is the same "busy, try again" 503 as any other query's. The
-/// request's own work may have been saved by then (its transaction committed first): nothing
-/// is lost, only the answer.
+/// unreachable, and the answer is a 503 with a retry hint. The request's own work may have been
+/// saved by then (its transaction committed first), so the answer says so rather than "nothing
+/// was done": nothing is lost, only the answer.
 pub async fn unsaved_session_is_unavailable(req: Request, next: Next) -> Response {
     let response = next.run(req).await;
     let bare = response.status() == StatusCode::INTERNAL_SERVER_ERROR
         && !response.headers().contains_key(header::CONTENT_TYPE)
         && axum::body::HttpBody::size_hint(response.body()).exact() == Some(0);
     if bare {
-        return AppError::Unavailable.into_response();
+        tracing::warn!("a session could not be saved; answered 503");
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [
+                (header::RETRY_AFTER, "5"),
+                (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
+            "The service is busy at the moment. What you sent may have been saved: reload the page to check \
+             before you send it again.",
+        )
+            .into_response();
     }
     response
 }

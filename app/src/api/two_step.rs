@@ -117,7 +117,7 @@ pub async fn sign_in_code(code: String) -> Result<(), AppError> {
     let (attempt, key) = rules::claim_code_attempt(pending.person_id).await?;
     let pool = app_state()?.pool;
     let mut tx = db::begin_as(&pool, Some(pending.person_id)).await?;
-    let name = tx_name(&mut tx, pending.person_id).await?;
+    let name = crate::server::db::two_step::display_name(&mut tx, pending.person_id).await?;
     let codes_left = match typed {
         Code::App(digits) => {
             let secret = two_step::secret(&mut tx, pending.person_id, false).await?;
@@ -143,14 +143,6 @@ pub async fn sign_in_code(code: String) -> Result<(), AppError> {
         .await?;
     }
     request::redirect(&pending.next)
-}
-
-#[cfg(feature = "ssr")]
-async fn tx_name(db: &mut sqlx::PgConnection, person: uuid::Uuid) -> Result<String, AppError> {
-    Ok(sqlx::query_scalar!("select display_name from people where id = $1", person)
-        .fetch_optional(&mut *db)
-        .await?
-        .unwrap_or_default())
 }
 
 /// Requires: someone signed in, or signing in and made to set two-step up. What they scan or
@@ -216,7 +208,7 @@ pub async fn confirm_two_step(code: String, #[server(default)] current_password:
     if let rules::Setter::SignedIn(_) = setter {
         rules::check_password(&mut tx, current_password).await?;
     }
-    let name = tx_name(&mut tx, person).await?;
+    let name = crate::server::db::two_step::display_name(&mut tx, person).await?;
     let secret = two_step::secret(&mut tx, person, true).await?;
     let Some(secret) = secret else {
         return Err(AppError::Conflict(
@@ -330,7 +322,7 @@ pub async fn reset_two_step(person: String) -> Result<(), AppError> {
     authz::require_admin(viewer)?;
     let not_found = || AppError::not_found("that person");
     let person = uuid::Uuid::parse_str(person.trim()).map_err(|_| not_found())?;
-    let name = tx_name(&mut tx, person).await?;
+    let name = crate::server::db::two_step::display_name(&mut tx, person).await?;
     if name.is_empty() {
         return Err(not_found());
     }

@@ -9,6 +9,14 @@ use crate::server::db::people::person_event;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
+/// The person's name as the transaction's acting person may see it (empty when they may not).
+pub async fn display_name(db: &mut PgConnection, person: Uuid) -> Result<String, AppError> {
+    Ok(sqlx::query_scalar!("select display_name from people where id = $1", person)
+        .fetch_optional(&mut *db)
+        .await?
+        .unwrap_or_default())
+}
+
 /// What the sign-in rule needs to know of someone whose password matched (`None`: no such
 /// active person).
 pub async fn standing(db: &mut PgConnection, person: Uuid) -> Result<Option<Standing>, AppError> {
