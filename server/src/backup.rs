@@ -21,8 +21,8 @@ pub const PERSON_FIELDS: [(&str, &str); 8] = [
     ("audit_events", "person_id"),
 ];
 
-/// The committee's backup as pretty-printed JSON (its keys sorted, its rows in a fixed order),
-/// so two exports of the same data are the same file.
+/// The committee's backup as pretty-printed JSON (its rows in a fixed order, and its keys sorted:
+/// serde_json's map is ordered by key), so two exports of the same data are the same file.
 pub async fn run_export(pool: &PgPool, committee: &str) -> Result<String, String> {
     let mut tx = pool.begin().await.map_err(|e| format!("database: {e}"))?;
     let doc = backup::export(&mut tx, committee)
@@ -30,22 +30,9 @@ pub async fn run_export(pool: &PgPool, committee: &str) -> Result<String, String
         .map_err(|e| e.to_string())?
         .ok_or_else(|| format!("no committee {committee:?}"))?;
     tx.commit().await.map_err(|e| format!("database: {e}"))?;
-    let mut text = serde_json::to_string_pretty(&sorted(doc)).map_err(|e| format!("writing the backup: {e}"))?;
+    let mut text = serde_json::to_string_pretty(&doc).map_err(|e| format!("writing the backup: {e}"))?;
     text.push('\n');
     Ok(text)
-}
-
-/// `value` with every object's keys in order, whatever order the JSON library keeps.
-fn sorted(value: Value) -> Value {
-    match value {
-        Value::Object(map) => {
-            let mut entries: Vec<(String, Value)> = map.into_iter().collect();
-            entries.sort_by(|a, b| a.0.cmp(&b.0));
-            Value::Object(entries.into_iter().map(|(k, v)| (k, sorted(v))).collect())
-        }
-        Value::Array(items) => Value::Array(items.into_iter().map(sorted).collect()),
-        other => other,
-    }
 }
 
 /// Restores a backup in one transaction (nothing is kept if any of it is refused) and says
