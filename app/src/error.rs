@@ -206,10 +206,11 @@ mod ssr {
                 }
             }
             // No connection to be had in time, or the one had was lost, or the server is
-            // shutting down or starting up (SQLSTATE classes 08 and 57): the database is busy
-            // or restarting, which is worth a retry, not a bug.
+            // shutting down or starting up (SQLSTATE classes 08 and 57), or a statement was
+            // cancelled at the server's limits (57014 statement_timeout, 55P03 lock_timeout):
+            // the database is busy or restarting, which is worth a retry, not a bug.
             let stopping = matches!(&error, sqlx::Error::Database(db)
-                if db.code().is_some_and(|c| c.starts_with("08") || c.starts_with("57")));
+                if db.code().is_some_and(|c| c.starts_with("08") || c.starts_with("57") || c == "55P03"));
             if stopping || matches!(error, sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_)) {
                 crate::server::request::in_request_span(|| tracing::warn!(error = %error, "database unavailable"));
                 return AppError::Unavailable;

@@ -10,6 +10,8 @@ pub struct Config {
     pub owner_database_url: String,
     pub pool_size: u32,
     pub acquire_timeout: Duration,
+    /// The longest any one statement of the server's, and any wait for a lock, may take.
+    pub statement_limits: StatementLimits,
     pub public_origin: Option<String>,
     pub secure_cookies: bool,
     /// Proxies in front that add to X-Forwarded-For; 0 when none is trusted.
@@ -28,6 +30,49 @@ pub struct Config {
     pub retention: app::domain::retention::Retention,
     /// Who two-step sign-in is required of, platform-wide (FV_TWO_STEP_REQUIRED).
     pub two_step_required: app::domain::two_step::PlatformRequirement,
+}
+
+/// Bounds on the server role's statements (FV_DB_STATEMENT_SECONDS, default 10, and
+/// FV_DB_LOCK_SECONDS, default 3): a query held up by a lock, or slow for any reason, is
+/// cancelled by PostgreSQL and its request answered 503 "busy", so a slow database holds a
+/// connection for a bounded time and the pool cannot stay drained by waiting requests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StatementLimits {
+    pub statement: Duration,
+    pub lock: Duration,
+}
+
+impl Default for StatementLimits {
+    fn default() -> Self {
+        StatementLimits { statement: Duration::from_secs(10), lock: Duration::from_secs(3) }
+    }
+}
+
+fn statement_limits(statement: Option<String>, lock: Option<String>) -> Result<StatementLimits, String> {
+    let seconds = |name: &str, value: Option<String>, default: Duration, max: u64| match value {
+        None => Ok(default),
+        Some(v) => v
+            .trim()
+            .parse::<u64>()
+            .ok()
+            .filter(|n| (1..=max).contains(n))
+            .map(Duration::from_secs)
+            .ok_or_else(|| format!("{name} must be a whole number of seconds from 1 to {max}, not {v:?}")),
+    };
+    let defaults = StatementLimits::default();
+    let limits = StatementLimits {
+        statement: seconds("FV_DB_STATEMENT_SECONDS", statement, defaults.statement, 600)?,
+        lock: seconds("FV_DB_LOCK_SECONDS", lock, defaults.lock, 600)?,
+    };
+    if limits.lock > limits.statement {
+        return Err(format!(
+            "FV_DB_LOCK_SECONDS ({}) may not be longer than FV_DB_STATEMENT_SECONDS ({}): a statement waiting on a lock \
+             is cancelled at the statement limit anyway",
+            limits.lock.as_secs(),
+            limits.statement.as_secs()
+        ));
+    }
+    Ok(limits)
 }
 
 /// How log lines are written (FV_LOG_FORMAT): one JSON object per line (the default, for a log
@@ -106,6 +151,10 @@ impl Config {
             owner_database_url,
             pool_size,
             acquire_timeout: acquire_timeout(std::env::var("FV_DB_ACQUIRE_SECONDS").ok())?,
+            statement_limits: statement_limits(
+                std::env::var("FV_DB_STATEMENT_SECONDS").ok(),
+                std::env::var("FV_DB_LOCK_SECONDS").ok(),
+            )?,
             public_origin,
             secure_cookies: flag("FV_COOKIE_SECURE", true)?,
             proxy_hops: proxy_hops(flag("FV_TRUST_PROXY", false)?, std::env::var("FV_PROXY_HOPS").ok())?,
@@ -195,6 +244,7 @@ mod tests {
             owner_database_url: String::new(),
             pool_size: 1,
             acquire_timeout: Duration::from_secs(1),
+            statement_limits: Default::default(),
             public_origin: public_origin.map(str::to_owned),
             secure_cookies: true,
             proxy_hops: 0,
@@ -214,6 +264,18 @@ mod tests {
         for bad in ["0", "31", "2.5", "soon"] {
             assert!(acquire_timeout(Some(bad.into())).unwrap_err().contains("FV_DB_ACQUIRE_SECONDS"), "{bad}");
         }
+    }
+
+    #[test]
+    fn statements_and_lock_waits_are_bounded() {
+        assert_eq!(statement_limits(None, None), Ok(StatementLimits::default()));
+        assert_eq!(
+            statement_limits(Some("30".into()), Some(" 5 ".into())),
+            Ok(StatementLimits { statement: Duration::from_secs(30), lock: Duration::from_secs(5) })
+        );
+        assert!(statement_limits(Some("0".into()), None).unwrap_err().contains("FV_DB_STATEMENT_SECONDS"));
+        assert!(statement_limits(None, Some("soon".into())).unwrap_err().contains("FV_DB_LOCK_SECONDS"));
+        assert!(statement_limits(Some("2".into()), None).unwrap_err().contains("may not be longer"));
     }
 
     #[test]

@@ -22,13 +22,29 @@ pub mod security;
 pub mod signed_in;
 
 use app::server::state::AppState;
-use sqlx::postgres::PgPoolOptions;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::PgPool;
 
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
 
 pub async fn connect(config: &config::Config, url: &str) -> Result<PgPool, sqlx::Error> {
     pool_options(config).connect(url).await
+}
+
+/// The serving pool, as the server's role: every connection carries the statement limits.
+pub async fn connect_server(config: &config::Config, url: &str) -> Result<PgPool, sqlx::Error> {
+    let options: PgConnectOptions = url.parse()?;
+    pool_options(config).connect_with(with_statement_limits(options, config.statement_limits)).await
+}
+
+/// Sets `statement_timeout` and `lock_timeout` on each connection as it is opened (startup
+/// parameters: no round trip on any request). A cancelled statement is SQLSTATE 57014 or
+/// 55P03, which `AppError` answers 503 "busy".
+pub fn with_statement_limits(options: PgConnectOptions, limits: config::StatementLimits) -> PgConnectOptions {
+    options.options([
+        ("statement_timeout", format!("{}ms", limits.statement.as_millis())),
+        ("lock_timeout", format!("{}ms", limits.lock.as_millis())),
+    ])
 }
 
 /// The server's pool. No ping before each use (sqlx's default `test_before_acquire`): that is

@@ -96,7 +96,7 @@ async fn run(command: Command) -> Result<(), String> {
                 load_demo(&pool).await?;
             }
             pool.close().await;
-            let app_pool = server::connect(&config, &config.database_url)
+            let app_pool = server::connect_server(&config, &config.database_url)
                 .await
                 .map_err(|e| format!("cannot connect to the database (DATABASE_URL): {e}"))?;
             server::check_server_role(&app_pool).await?;
