@@ -342,6 +342,17 @@ fn is_server_fn_form(req: &Request) -> bool {
             .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"))
 }
 
+/// The session's sign-in record. A store that cannot be reached in time (a slow or restarting
+/// database) is "busy" (503), never "signed out": that would answer a member's page 401, or as
+/// to the public. A record this build cannot read (an older format) counts as no sign-in.
+async fn sign_in_record(session: &Session) -> Result<Option<session::SessionAuth>, AppError> {
+    match session::current(session).await {
+        Ok(auth) => Ok(auth),
+        Err(AppError::Unavailable) => Err(AppError::Unavailable),
+        Err(_) => Ok(None),
+    }
+}
+
 /// The session's person, if the session is signed in, still within its idle and absolute
 /// limits, and signed in under the person's current password. Otherwise the session ends.
 async fn load_viewer(
@@ -349,7 +360,7 @@ async fn load_viewer(
     memory: Option<&SignedIn>,
     session: &Session,
 ) -> Result<Option<(Viewer, i64)>, AppError> {
-    let Some(auth) = session::current(session).await.unwrap_or(None) else {
+    let Some(auth) = sign_in_record(session).await? else {
         return Ok(None);
     };
     let now = now();
@@ -376,7 +387,7 @@ pub async fn signed_in_quietly(
     state: &AppState,
     session: &Session,
 ) -> Result<Option<(Viewer, session::SessionAuth)>, AppError> {
-    let Some(auth) = session::current(session).await.unwrap_or(None) else {
+    let Some(auth) = sign_in_record(session).await? else {
         return Ok(None);
     };
     if auth.expired(now(), &state.retention) {

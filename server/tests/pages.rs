@@ -278,4 +278,17 @@ async fn a_query_held_up_by_a_lock_is_cancelled_and_answered_503(pool: PgPool) {
     assert!(!busy.body.contains("lock"), "no internals: {}", busy.body);
     locker.rollback().await.unwrap();
     assert_eq!(app.get_with_cookie(PLAN, &member).await.status, StatusCode::OK, "served again once the lock is gone");
+
+    // The sessions themselves held up: still "busy", never "signed out" (401, or the public's
+    // page for a member).
+    let mut locker = pool.begin().await.unwrap();
+    sqlx::query("lock table tower_sessions.session in access exclusive mode").execute(&mut *locker).await.unwrap();
+    for path in ["/me", PLAN] {
+        let busy = tokio::time::timeout(std::time::Duration::from_secs(20), app.get_with_cookie(path, &member))
+            .await
+            .expect("answered while the lock is held");
+        assert_eq!(busy.status, StatusCode::SERVICE_UNAVAILABLE, "{path}: {}", busy.body);
+    }
+    locker.rollback().await.unwrap();
+    assert_eq!(app.get_with_cookie("/me", &member).await.status, StatusCode::OK, "still signed in afterwards");
 }
