@@ -8,6 +8,9 @@ pub struct Config {
     pub database_url: String,
     /// The owner role, for migrations, the demo loader and operator commands.
     pub owner_database_url: String,
+    /// A streaming replica of the database, as the server's role (DATABASE_REPLICA_URL):
+    /// anonymous pages read from it once it has replayed what they must show (`replica`).
+    pub replica_url: Option<String>,
     pub pool_size: u32,
     pub acquire_timeout: Duration,
     /// The longest any one statement of the server's, and any wait for a lock, may take.
@@ -114,6 +117,16 @@ fn flag(name: &str, default: bool) -> Result<bool, String> {
     }
 }
 
+/// DATABASE_REPLICA_URL: unset or empty for none; otherwise a PostgreSQL address.
+fn replica_url(value: Option<String>) -> Result<Option<String>, String> {
+    match value.map(|v| v.trim().to_owned()) {
+        None => Ok(None),
+        Some(v) if v.is_empty() => Ok(None),
+        Some(v) if v.starts_with("postgres://") || v.starts_with("postgresql://") => Ok(Some(v)),
+        Some(_) => Err("DATABASE_REPLICA_URL must be a postgres:// address of the replica".into()),
+    }
+}
+
 impl Config {
     pub fn from_env() -> Result<Self, String> {
         let database_url = std::env::var("DATABASE_URL")
@@ -149,6 +162,7 @@ impl Config {
             signed_in_pages,
             database_url,
             owner_database_url,
+            replica_url: replica_url(std::env::var("DATABASE_REPLICA_URL").ok())?,
             pool_size,
             acquire_timeout: acquire_timeout(std::env::var("FV_DB_ACQUIRE_SECONDS").ok())?,
             statement_limits: statement_limits(
@@ -242,6 +256,7 @@ mod tests {
         Config {
             database_url: String::new(),
             owner_database_url: String::new(),
+            replica_url: None,
             pool_size: 1,
             acquire_timeout: Duration::from_secs(1),
             statement_limits: Default::default(),
@@ -264,6 +279,17 @@ mod tests {
         for bad in ["0", "31", "2.5", "soon"] {
             assert!(acquire_timeout(Some(bad.into())).unwrap_err().contains("FV_DB_ACQUIRE_SECONDS"), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_replica_is_optional_and_must_be_a_postgres_address() {
+        assert_eq!(replica_url(None), Ok(None));
+        assert_eq!(replica_url(Some(" ".into())), Ok(None));
+        let url = "postgres://fv_app:x@127.0.0.1:5433/forth_valley";
+        assert_eq!(replica_url(Some(url.into())), Ok(Some(url.into())));
+        // The message never repeats the value: it may carry a password.
+        let error = replica_url(Some("mysql://fv_app:secret@db/x".into())).unwrap_err();
+        assert!(error.contains("DATABASE_REPLICA_URL") && !error.contains("secret"), "{error}");
     }
 
     #[test]

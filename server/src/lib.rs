@@ -15,6 +15,7 @@ pub mod page_cache;
 pub mod plan_upload;
 pub mod plan_xlsx;
 pub mod renderer;
+pub mod replica;
 pub mod report_files;
 pub mod routes;
 pub mod scale;
@@ -35,6 +36,22 @@ pub async fn connect(config: &config::Config, url: &str) -> Result<PgPool, sqlx:
 pub async fn connect_server(config: &config::Config, url: &str) -> Result<PgPool, sqlx::Error> {
     let options: PgConnectOptions = url.parse()?;
     pool_options(config).connect_with(with_statement_limits(options, config.statement_limits)).await
+}
+
+/// How the replica's connections name themselves (`pg_stat_activity.application_name` there).
+pub const REPLICA_READS: &str = "forth-valley-replica-reads";
+
+/// The read replica's pool, as the server's role with the statement limits. It connects when
+/// first used, so the server starts (and reads the primary) while the replica is down; a
+/// connection is waited for only briefly, since the primary can always answer instead. Each
+/// connection is checked as it is lent (one empty round trip): a replica restarted leaves the
+/// pool's idle connections dead, and each would otherwise fail a page before being dropped.
+pub fn connect_replica(config: &config::Config, url: &str) -> Result<PgPool, sqlx::Error> {
+    let options: PgConnectOptions = url.parse()?;
+    Ok(pool_options(config)
+        .acquire_timeout(std::time::Duration::from_millis(500))
+        .test_before_acquire(true)
+        .connect_lazy_with(with_statement_limits(options.application_name(REPLICA_READS), config.statement_limits)))
 }
 
 /// Sets `statement_timeout` and `lock_timeout` on each connection as it is opened (startup

@@ -100,7 +100,14 @@ async fn run(command: Command) -> Result<(), String> {
                 .await
                 .map_err(|e| format!("cannot connect to the database (DATABASE_URL): {e}"))?;
             server::check_server_role(&app_pool).await?;
-            serve(app_pool, &config).await
+            let replica_pool = match &config.replica_url {
+                Some(url) => Some(
+                    server::connect_replica(&config, url)
+                        .map_err(|e| format!("the read replica's address (DATABASE_REPLICA_URL): {e}"))?,
+                ),
+                None => None,
+            };
+            serve(app_pool, replica_pool, &config).await
         }
     }
 }
@@ -118,13 +125,17 @@ async fn load_demo(pool: &sqlx::PgPool) -> Result<(), String> {
     Ok(())
 }
 
-async fn serve(pool: sqlx::PgPool, config: &Config) -> Result<(), String> {
+async fn serve(pool: sqlx::PgPool, replica_pool: Option<sqlx::PgPool>, config: &Config) -> Result<(), String> {
     use axum::serve::ListenerExt;
     let conf = get_configuration(None).map_err(|e| format!("leptos configuration: {e}"))?;
     let addr = conf.leptos_options.site_addr;
     let cache = server::page_cache::PageCache::new(2_000, std::time::Duration::from_secs(60));
     spawn_housekeeping(pool.clone(), config.retention);
     let mut state = server::state(pool.clone(), conf.leptos_options);
+    if let Some(replica_pool) = replica_pool {
+        tracing::info!("anonymous pages read from the replica once it has caught up (DATABASE_REPLICA_URL)");
+        cache.read_from(server::replica::Replica::new(replica_pool, pool.clone(), state.live_head.clone()));
+    }
     let hub = server::live::LiveHub::new(pool, state.live_head.clone(), config.live);
     hub.spawn();
     server::page_cache::follow(hub.clone(), cache.clone());

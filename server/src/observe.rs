@@ -153,6 +153,33 @@ impl Metrics {
         for (name, kind, help, value) in gauges {
             let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}");
         }
+        if let Some(replica) = sources.cache.replica() {
+            let (reads, primary_reads, failures) = replica.counts();
+            let replica_gauges: [(&str, &str, &str, u64); 4] = [
+                ("fv_replica_page_reads_total", "counter", "Anonymous pages rendered from the read replica.", reads),
+                (
+                    "fv_replica_primary_reads_total",
+                    "counter",
+                    "Anonymous pages rendered from the primary: the replica behind, unreachable or failing.",
+                    primary_reads,
+                ),
+                (
+                    "fv_replica_failures_total",
+                    "counter",
+                    "Times the read replica did not answer or failed a page.",
+                    failures,
+                ),
+                (
+                    "fv_replica_lag_bytes",
+                    "gauge",
+                    "WAL bytes the replica was last seen behind what pages must show.",
+                    replica.lag_bytes(),
+                ),
+            ];
+            for (name, kind, help, value) in replica_gauges {
+                let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}");
+            }
+        }
         out
     }
 }

@@ -19,7 +19,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, OnceLock, RwLock};
 use std::time::{Duration, Instant};
 use tokio::sync::broadcast;
 
@@ -38,6 +38,8 @@ pub struct PageCache {
     max_entries: usize,
     max_bytes: usize,
     ttl: Duration,
+    /// Where pages are rendered from when a streaming replica is configured (`replica`).
+    replica: OnceLock<Arc<crate::replica::Replica>>,
 }
 
 /// The stored pages, and their order of storing so the oldest go first when full.
@@ -161,11 +163,25 @@ impl PageCache {
             max_entries,
             max_bytes,
             ttl,
+            replica: OnceLock::new(),
         })
     }
 
-    /// Forgets every page: something they may show has changed.
+    /// Renders the pages this cache misses from `replica` when it has caught up.
+    pub fn read_from(&self, replica: Arc<crate::replica::Replica>) {
+        let _ = self.replica.set(replica);
+    }
+
+    pub fn replica(&self) -> Option<&Arc<crate::replica::Replica>> {
+        self.replica.get()
+    }
+
+    /// Forgets every page: something they may show has changed. The replica, if any, is not
+    /// read from again until it has replayed the change.
     pub fn invalidate(&self) {
+        if let Some(replica) = self.replica.get() {
+            replica.mark_stale();
+        }
         self.generation.fetch_add(1, Ordering::SeqCst);
         self.entries.write().unwrap_or_else(|e| e.into_inner()).clear();
     }
@@ -285,7 +301,10 @@ pub async fn through(cache: &PageCache, key: String, request: Request, next: Nex
     }
     cache.misses.fetch_add(1, Ordering::Relaxed);
     let generation = cache.generation();
-    let mut response = next.run(request).await;
+    let mut response = match cache.replica() {
+        Some(replica) => replica.render(request, next).await,
+        None => next.run(request).await,
+    };
     let skip = response.headers_mut().remove(SKIP_HEADER).is_some();
     if skip || !cacheable_response(&response) {
         return response;
@@ -321,6 +340,9 @@ pub fn follow_where(
     tokio::spawn(async move {
         let mut following = *connected.borrow_and_update();
         cache.listening.store(following, Ordering::SeqCst);
+        if following {
+            caught_up(&cache);
+        }
         loop {
             tokio::select! {
                 changed = connected.changed() => {
@@ -333,17 +355,35 @@ pub fn follow_where(
                         cache.invalidate();
                         following = now;
                         cache.listening.store(now, Ordering::SeqCst);
+                        if now {
+                            caught_up(&cache);
+                        }
                     }
                 }
                 received = changes.recv() => match received {
-                    Ok(change) if relevant(&change) => cache.invalidate(),
-                    Ok(_) => {}
-                    Err(broadcast::error::RecvError::Lagged(_)) => cache.invalidate(),
+                    Ok(change) => {
+                        if relevant(&change) {
+                            cache.invalidate();
+                        }
+                        if let Some(replica) = cache.replica() {
+                            replica.cover(change.position);
+                        }
+                    }
+                    Err(broadcast::error::RecvError::Lagged(_)) => caught_up(&cache),
                     Err(broadcast::error::RecvError::Closed) => return,
                 },
             }
         }
     })
+}
+
+/// Everything up to the hub's head may have changed unseen: drop the cache, and the replica
+/// waits for the primary's present position.
+fn caught_up(cache: &PageCache) {
+    cache.invalidate();
+    if let Some(replica) = cache.replica() {
+        replica.cover_head();
+    }
 }
 
 #[cfg(test)]

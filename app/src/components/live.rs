@@ -36,6 +36,10 @@ pub fn LiveStatus(position: Option<String>) -> impl IntoView {
 pub fn page_position() -> Option<String> {
     #[cfg(feature = "ssr")]
     {
+        // Read from the replica: where the replica is known to have caught up to.
+        if let Some(replica) = crate::server::request::replica_read() {
+            return replica.position.map(|p| p.to_string());
+        }
         // No state while the route list is generated at start: no position then.
         use_context::<crate::server::state::AppState>().and_then(|s| s.live_head.get()).map(|p| p.to_string())
     }

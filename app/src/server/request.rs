@@ -37,10 +37,20 @@ pub fn client_addr() -> String {
 }
 
 /// The request's transaction, with the acting person set (or none: then only public rows).
+/// An anonymous page the server has cleared for the replica reads there; everything else
+/// reads and writes the primary.
 pub async fn begin() -> Result<(Option<Viewer>, Transaction<'static, Postgres>), AppError> {
     let viewer = viewer();
-    let tx = db::begin_as(&app_state()?.pool, viewer.as_ref().map(|v| v.id)).await?;
+    let tx = match (&viewer, replica_read()) {
+        (None, Some(replica)) => db::begin_as(&replica.pool, None).await?,
+        _ => db::begin_as(&app_state()?.pool, viewer.as_ref().map(|v| v.id)).await?,
+    };
     Ok((viewer, tx))
+}
+
+/// The replica this anonymous page may read from, when the server cleared it for one.
+pub fn replica_read() -> Option<crate::server::state::ReplicaRead> {
+    parts().and_then(|p| p.extensions.get::<crate::server::state::ReplicaRead>().cloned())
 }
 
 /// A confirmation shown on the page the browser lands on next.

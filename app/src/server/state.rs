@@ -47,6 +47,17 @@ impl LiveHead {
     }
 }
 
+/// Put in an anonymous page request's extensions by the server when the page may be read from
+/// the streaming replica (`server::replica`): the replica's pool, and the change log position
+/// the page then shows as where it was read. The replica has replayed every change up to that
+/// position that anonymous pages can show, so the live view that starts there misses nothing.
+/// Signed-in people never get it: what they write and then read comes from the primary.
+#[derive(Clone)]
+pub struct ReplicaRead {
+    pub pool: sqlx::PgPool,
+    pub position: Option<crate::domain::live::Position>,
+}
+
 /// The state of the current server function or page render.
 pub fn app_state() -> Result<AppState, crate::error::AppError> {
     leptos::prelude::use_context::<AppState>().ok_or_else(|| {
