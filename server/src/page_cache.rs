@@ -301,7 +301,9 @@ pub async fn through(cache: &PageCache, key: String, request: Request, next: Nex
     }
     cache.misses.fetch_add(1, Ordering::Relaxed);
     let generation = cache.generation();
-    let mut response = match cache.replica() {
+    // Only while the hub follows the log: otherwise changes go unseen, and so does the WAL
+    // position the replica would have to reach.
+    let mut response = match cache.replica().filter(|_| cache.is_listening()) {
         Some(replica) => replica.render(request, next).await,
         None => next.run(request).await,
     };
