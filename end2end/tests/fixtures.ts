@@ -9,10 +9,23 @@ export const test = base.extend<{ cspViolations: string[] }>({
   cspViolations: async ({}, use) => {
     await use([]);
   },
-  page: async ({ page, cspViolations }, use) => {
+  page: async ({ page, cspViolations }, use, info) => {
     watchCsp(page, cspViolations);
     otherPages.length = 0;
+    // What the browser said and what never arrived, printed when a test fails: a page that
+    // does not hydrate (a panic, a script that did not load) says why in the report.
+    const heard: string[] = [];
+    const started = Date.now();
+    const at = () => `${((Date.now() - started) / 1000).toFixed(1)}s`;
+    page.on("console", (m) => { if (m.type() === "error" || m.type() === "warning") heard.push(`${at()} console ${m.type()}: ${m.text()}`); });
+    page.on("pageerror", (e) => heard.push(`${at()} page error: ${e.message}`));
+    page.on("requestfailed", (r) => heard.push(`${at()} request failed: ${r.url()} ${r.failure()?.errorText ?? ""}`));
+    page.on("requestfinished", async (r) => {
+      const timing = r.timing();
+      if (timing.responseEnd > 2_000 && !r.url().includes("/live")) heard.push(`${at()} slow request: ${r.url()} took ${Math.round(timing.responseEnd)} ms`);
+    });
     await use(page);
+    if (info.status !== info.expectedStatus && heard.length) console.log(`what the browser reported in "${info.title}":\n  ${heard.join("\n  ")}`);
     expect([...cspViolations, ...otherPages], "Content-Security-Policy violations").toEqual([]);
   },
 });
