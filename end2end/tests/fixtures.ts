@@ -20,11 +20,19 @@ export const test = base.extend<{ cspViolations: string[] }>({
     page.on("console", (m) => { if (m.type() === "error" || m.type() === "warning") heard.push(`${at()} console ${m.type()}: ${m.text()}`); });
     page.on("pageerror", (e) => heard.push(`${at()} page error: ${e.message}`));
     page.on("requestfailed", (r) => heard.push(`${at()} request failed: ${r.url()} ${r.failure()?.errorText ?? ""}`));
+    // Requests still waiting when the test ends (one that never finished never reports).
+    const pending = new Map<import("@playwright/test").Request, number>();
+    page.on("request", (r) => pending.set(r, Date.now()));
+    page.on("requestfailed", (r) => pending.delete(r));
+    page.on("requestfinished", (r) => pending.delete(r));
     page.on("requestfinished", async (r) => {
       const timing = r.timing();
       if (timing.responseEnd > 2_000 && !r.url().includes("/live")) heard.push(`${at()} slow request: ${r.url()} took ${Math.round(timing.responseEnd)} ms`);
     });
     await use(page);
+    for (const [r, since] of pending) {
+      if (!r.url().includes("/live")) heard.push(`still waiting at the end: ${r.url()} for ${Date.now() - since} ms`);
+    }
     if (info.status !== info.expectedStatus && heard.length) console.log(`what the browser reported in "${info.title}":\n  ${heard.join("\n  ")}`);
     expect([...cspViolations, ...otherPages], "Content-Security-Policy violations").toEqual([]);
   },
