@@ -128,7 +128,7 @@ impl Metrics {
         let size = sources.pool.size();
         let idle = u32::try_from(sources.pool.num_idle()).unwrap_or(u32::MAX);
         let (entries, bytes) = sources.cache.usage();
-        let gauges: [(&str, &str, &str, u64); 10] = [
+        let mut gauges: Vec<(&str, &str, &str, u64)> = vec![
             ("fv_db_pool_connections", "gauge", "Connections the pool holds open.", u64::from(size)),
             ("fv_db_pool_in_use", "gauge", "Connections lent to requests now.", u64::from(size.saturating_sub(idle))),
             ("fv_db_pool_max", "gauge", "The pool's limit (FV_DB_POOL_SIZE).", u64::from(sources.pool_max)),
@@ -150,12 +150,9 @@ impl Metrics {
             ("fv_page_cache_entries", "gauge", "Pages in the cache.", entries as u64),
             ("fv_page_cache_bytes", "gauge", "Bytes the cached pages take.", bytes as u64),
         ];
-        for (name, kind, help, value) in gauges {
-            let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}");
-        }
         if let Some(replica) = sources.cache.replica() {
             let (reads, primary_reads, failures) = replica.counts();
-            let replica_gauges: [(&str, &str, &str, u64); 4] = [
+            gauges.extend([
                 ("fv_replica_page_reads_total", "counter", "Anonymous pages rendered from the read replica.", reads),
                 (
                     "fv_replica_primary_reads_total",
@@ -175,10 +172,10 @@ impl Metrics {
                     "WAL bytes the replica was last seen behind what pages must show.",
                     replica.lag_bytes(),
                 ),
-            ];
-            for (name, kind, help, value) in replica_gauges {
-                let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}");
-            }
+            ]);
+        }
+        for (name, kind, help, value) in gauges {
+            let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}");
         }
         out
     }

@@ -246,11 +246,9 @@ impl Replica {
     /// How many bytes of WAL the replica was last seen behind what pages must show (0 when
     /// caught up or not known).
     pub fn lag_bytes(&self) -> u64 {
-        let standing = self.standing();
-        if standing.required == UNKNOWN {
-            0
-        } else {
-            standing.required.saturating_sub(standing.replayed)
+        match self.required.load(Ordering::SeqCst) {
+            UNKNOWN => 0,
+            required => required.saturating_sub(self.replayed.load(Ordering::SeqCst)),
         }
     }
 }
